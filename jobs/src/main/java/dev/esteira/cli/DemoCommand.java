@@ -1,0 +1,116 @@
+package dev.esteira.cli;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.esteira.demo.DemoData;
+import dev.esteira.lake.Lakehouse;
+import dev.esteira.monitor.MonitorTables;
+import dev.esteira.registry.ModelVersion;
+import dev.esteira.registry.Registry;
+import dev.esteira.workflow.WorkflowRunner;
+import dev.esteira.workflow.WorkflowSpec;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run Esteira end to end on built-in demo data: generate loan applications under LAKEHOUSE/landing, run "
+          + "workflows/training.yaml (ingest, validate, profile, train, register, promote), then "
+          + "workflows/nightly.yaml once per simulated day (ingest, validate, score, profile, drift).",
+      "From --drift-from-day on, income and purpose drift on purpose; the other columns never do."
+    })
+final class DemoCommand extends BaseCommand {
+  @Mixin DemoOptions demo;
+
+  @Option(names = "--workflows", paramLabel = "DIR", description = "Folder of the workflow files (default: ${DEFAULT-VALUE}).")
+  Path workflows =
+      System.getenv("ESTEIRA_HOME") != null
+          ? Paths.get(System.getenv("ESTEIRA_HOME"), "workflows")
+          : Paths.get("workflows");
+
+  @Override
+  public Integer call() {
+    DemoData.Options o = demo.options();
+    Session s = session();
+    Lakehouse lake = s.lake();
+    String landing = lake.root().replaceFirst("^file:", "") + "/landing";
+    s.progress().report("generating demo data under " + landing);
+    DemoData.generate(Paths.get(landing), o);
+    WorkflowRunner runner = new WorkflowRunner(s.jobContext());
+    Path training = workflows.resolve("training.yaml");
+    Path nightly = workflows.resolve("nightly.yaml");
+    WorkflowSpec trainingSpec = WorkflowSpec.load(training);
+    WorkflowSpec nightlySpec = WorkflowSpec.load(nightly);
+    s.progress().report("workflow training");
+    runner.run(runner.plan(trainingSpec, Map.of("data_dir", landing), training.toString()), false);
+    for (int d = 1; d <= o.days(); d++) {
+      s.progress().report("workflow nightly, day " + d + " of " + o.days());
+      runner.run(
+          runner.plan(nightlySpec, Map.of("data_dir", landing, "day", DemoData.day(d)), nightly.toString()), false);
+    }
+    summarize(lake, o);
+    return 0;
+  }
+
+  private void summarize(Lakehouse lake, DemoData.Options o) {
+    ModelVersion production = new Registry(lake).requireProduction("loan_default");
+    Map<String, Long> scored = new LinkedHashMap<>();
+    for (Row r :
+        lake.read(MonitorTables.PREDICTIONS)
+            .where(col("model").equalTo("loan_default"))
+            .groupBy("batch")
+            .count()
+            .orderBy("batch")
+            .collectAsList()) {
+      scored.put(r.getString(0), r.getLong(1));
+    }
+    Map<String, List<String>> drifted = new LinkedHashMap<>();
+    for (Row r :
+        lake.read(MonitorTables.DRIFT_METRICS)
+            .where(col("model").equalTo("loan_default").and(col("alerting")))
+            .groupBy("batch")
+            .agg(array_sort(collect_set(col("column"))))
+            .collectAsList()) {
+      drifted.put(r.getString(0), r.getList(1));
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    List<Map<String, Object>> days = new ArrayList<>();
+    for (int d = 1; d <= o.days(); d++) {
+      String batch = "day-" + DemoData.day(d);
+      List<String> cols = drifted.getOrDefault(batch, List.of());
+      rows.add(List.of(batch, scored.getOrDefault(batch, 0L), cols.isEmpty() ? "-" : String.join(", ", cols)));
+      Map<String, Object> day = new LinkedHashMap<>();
+      day.put("batch", batch);
+      day.put("rows_scored", scored.getOrDefault(batch, 0L));
+      day.put("drifted_columns", cols);
+      days.add(day);
+    }
+    Output output = out();
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("lakehouse", lake.root());
+    data.put("model", production.model());
+    data.put("production_version", production.version());
+    data.put("metrics", production.metrics());
+    data.put("days", days);
+    if (spec.root().userObject() instanceof Main m && m.options.json()) {
+      output.result("", data);
+      return;
+    }
+    System.out.println(
+        "\nIn production: " + production.model() + " v" + production.version() + " (auc_roc "
+            + String.format(java.util.Locale.ROOT, "%.3f", production.metrics().get("auc_roc")) + ", trained on "
+            + production.dataset() + " version " + production.datasetVersion() + ")\n");
+    output.table(List.of("day", "rows scored", "drifted columns"), rows,
+        "\nLakehouse: " + lake.root() + "\nExplore it: bin/esteira sql \"SELECT * FROM drift_metrics WHERE drifted\"");
+  }
+}

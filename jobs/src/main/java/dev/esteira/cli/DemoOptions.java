@@ -1,0 +1,30 @@
+package dev.esteira.cli;
+
+import dev.esteira.demo.DemoData;
+import picocli.CommandLine.Option;
+
+/** The knobs of the demo data. */
+final class DemoOptions {
+  private static final DemoData.Options DEFAULTS = DemoData.Options.defaults();
+
+  @Option(names = "--days", paramLabel = "N", description = "Simulated days (default: ${DEFAULT-VALUE}).")
+  int days = DEFAULTS.days();
+
+  @Option(names = "--drift-from-day", paramLabel = "K",
+      description = "First day on which income and purpose drift (default: ${DEFAULT-VALUE}).")
+  int driftFromDay = DEFAULTS.driftFromDay();
+
+  @Option(names = "--rows", paramLabel = "N", description = "Rows per daily batch (default: ${DEFAULT-VALUE}).")
+  int rows = DEFAULTS.dailyRows();
+
+  @Option(names = "--reference-rows", paramLabel = "N",
+      description = "Rows in the reference (training) batch (default: ${DEFAULT-VALUE}).")
+  int referenceRows = DEFAULTS.referenceRows();
+
+  @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed = DEFAULTS.seed();
+
+  DemoData.Options options() {
+    return new DemoData.Options(seed, days, driftFromDay, referenceRows, rows, DEFAULTS.labelDelayDays());
+  }
+}

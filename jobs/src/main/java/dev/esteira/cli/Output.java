@@ -1,0 +1,139 @@
+package dev.esteira.cli;
+
+import dev.esteira.config.Json;
+import dev.esteira.jobs.JobOutput;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything the CLI prints for people (text) or programs (JSON). The only place that prints results. */
+final class Output {
+  private final boolean json;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Output(boolean json, PrintStream out, PrintStream err) {
+    this.json = json;
+    this.out = out;
+    this.err = err;
+  }
+
+  void job(JobOutput result) {
+    result.alerts().forEach(a -> err.println("ALERT " + a));
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>(result.data());
+      doc.put("message", result.message());
+      doc.put("alerts", result.alerts());
+      out.println(Json.pretty(doc));
+    } else {
+      out.println(result.message());
+    }
+  }
+
+  /** A message, with data for JSON output. */
+  void result(String message, Object data) {
+    if (json) {
+      out.println(Json.pretty(data));
+    } else {
+      out.println(message);
+    }
+  }
+
+  /** A table: aligned columns in text, a list of objects in JSON. */
+  void table(List<String> headers, List<List<Object>> rows, String caption) {
+    if (json) {
+      List<Map<String, Object>> docs = new ArrayList<>();
+      for (List<Object> row : rows) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        for (int i = 0; i < headers.size(); i++) {
+          doc.put(headers.get(i), plain(row.get(i)));
+        }
+        docs.add(doc);
+      }
+      out.println(Json.pretty(docs));
+      return;
+    }
+    int[] width = new int[headers.size()];
+    List<List<String>> cells = new ArrayList<>();
+    for (int i = 0; i < headers.size(); i++) {
+      width[i] = headers.get(i).length();
+    }
+    for (List<Object> row : rows) {
+      List<String> r = new ArrayList<>();
+      for (int i = 0; i < headers.size(); i++) {
+        String s = cell(row.get(i));
+        r.add(s);
+        width[i] = Math.min(60, Math.max(width[i], s.length()));
+      }
+      cells.add(r);
+    }
+    out.println(line(headers, width));
+    StringBuilder rule = new StringBuilder();
+    for (int i = 0; i < width.length; i++) {
+      rule.append(i == 0 ? "" : "  ").append("-".repeat(width[i]));
+    }
+    out.println(rule);
+    for (List<String> r : cells) {
+      out.println(line(r, width));
+    }
+    if (caption != null) {
+      out.println(caption);
+    }
+  }
+
+  private static String line(List<String> values, int[] width) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < values.size(); i++) {
+      String v = values.get(i);
+      if (v.length() > width[i]) {
+        v = v.substring(0, width[i] - 1) + "…";
+      }
+      sb.append(i == 0 ? "" : "  ").append(String.format("%-" + width[i] + "s", v));
+    }
+    return sb.toString().stripTrailing();
+  }
+
+  private static String cell(Object o) {
+    Object p = plain(o);
+    if (p == null) {
+      return "";
+    }
+    if (p instanceof Double d) {
+      return String.format(java.util.Locale.ROOT, "%.4f", d);
+    }
+    if (p instanceof Map<?, ?> || p instanceof List<?>) {
+      return Json.write(p);
+    }
+    return p.toString();
+  }
+
+  /** Spark values as plain Java: Scala maps and sequences become Java ones, times become text. */
+  static Object plain(Object o) {
+    if (o instanceof scala.collection.Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      scala.collection.JavaConverters.mapAsJavaMap(m).forEach((k, v) -> out.put(String.valueOf(k), plain(v)));
+      return out;
+    }
+    if (o instanceof scala.collection.Seq<?> seq) {
+      List<Object> out = new ArrayList<>();
+      scala.collection.JavaConverters.seqAsJavaList(seq).forEach(v -> out.add(plain(v)));
+      return out;
+    }
+    if (o instanceof java.util.Date || o instanceof java.time.temporal.Temporal) {
+      return o.toString();
+    }
+    if (o instanceof org.apache.spark.sql.Row r) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (int i = 0; i < r.size(); i++) {
+        out.put(r.schema() == null ? "_" + i : r.schema().fieldNames()[i], plain(r.get(i)));
+      }
+      return out;
+    }
+    if (o instanceof java.math.BigDecimal b) {
+      return b.toPlainString();
+    }
+    return o;
+  }
+}

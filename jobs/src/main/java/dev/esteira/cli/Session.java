@@ -1,0 +1,63 @@
+package dev.esteira.cli;
+
+import dev.esteira.Progress;
+import dev.esteira.config.ConfigLoader;
+import dev.esteira.config.EsteiraConfig;
+import dev.esteira.jobs.JobContext;
+import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.SparkSessions;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** The configuration and, when first needed, the SparkSession and lakehouse of one CLI invocation. */
+final class Session implements AutoCloseable {
+  private final GlobalOptions options;
+  private EsteiraConfig config;
+  private SparkSession spark;
+  /** Whether this session started Spark, and so must stop it (tests share one session). */
+  private boolean ownsSpark;
+  private Lakehouse lake;
+
+  Session(GlobalOptions options) {
+    this.options = options;
+  }
+
+  Path confDir() {
+    return options.confDir();
+  }
+
+  EsteiraConfig config() {
+    if (config == null) {
+      config =
+          ConfigLoader.withOverrides(
+              ConfigLoader.load(options.confDir(), options.env()), options.lakehouse(), options.master());
+    }
+    return config;
+  }
+
+  Lakehouse lake() {
+    if (lake == null) {
+      progress().report("starting Spark (" + config().spark().master() + "), lakehouse " + config().lakehouse().root());
+      ownsSpark = SparkSession.getDefaultSession().isEmpty();
+      spark = SparkSessions.getOrCreate(config());
+      lake = new Lakehouse(spark, config().lakehouse().root());
+    }
+    return lake;
+  }
+
+  JobContext jobContext() {
+    String actor = System.getenv().getOrDefault("ESTEIRA_ACTOR", System.getProperty("user.name", "unknown"));
+    return new JobContext(config(), lake(), confDir(), actor, progress());
+  }
+
+  Progress progress() {
+    return options.quiet() ? Progress.NONE : message -> System.err.println("esteira: " + message);
+  }
+
+  @Override
+  public void close() {
+    if (spark != null && ownsSpark) {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.esteira.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.esteira.EsteiraException;
+
+/** JSON for what Esteira writes: JSON columns of metadata tables and {@code --format json} output. */
+public final class Json {
+  private static final ObjectMapper COMPACT =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  private static final ObjectMapper PRETTY =
+      COMPACT.copy().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Json() {}
+
+  public static ObjectMapper mapper() {
+    return COMPACT;
+  }
+
+  public static String write(Object value) {
+    try {
+      return COMPACT.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new EsteiraException("cannot write JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  public static String pretty(Object value) {
+    try {
+      return PRETTY.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new EsteiraException("cannot write JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  public static <T> T read(String json, Class<T> type) {
+    try {
+      return COMPACT.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new EsteiraException("cannot read JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+}

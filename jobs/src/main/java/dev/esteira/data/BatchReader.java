@@ -1,0 +1,71 @@
+package dev.esteira.data;
+
+import dev.esteira.EsteiraException;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Reads an incoming batch file (CSV, Parquet or JSON lines), failing fast on anything malformed. */
+final class BatchReader {
+  static final Set<String> FORMATS = Set.of("csv", "parquet", "json");
+
+  private BatchReader() {}
+
+  static Dataset<Row> read(SparkSession spark, String path, String format) {
+    String fmt = format.toLowerCase(Locale.ROOT);
+    if (!FORMATS.contains(fmt)) {
+      throw new EsteiraException("unknown format '" + format + "' (expected csv, parquet or json)");
+    }
+    requireExists(spark, path);
+    try {
+      return switch (fmt) {
+        // Everything as text: the contract decides the types, and counts what does not parse.
+        case "csv" -> spark.read()
+            .option("header", "true")
+            .option("mode", "FAILFAST")
+            .option("inferSchema", "false")
+            .option("enforceSchema", "false")
+            .csv(path);
+        case "json" -> spark.read().option("mode", "FAILFAST").json(path);
+        default -> spark.read().parquet(path);
+      };
+    } catch (RuntimeException e) {
+      throw unreadable(path, fmt, e);
+    }
+  }
+
+  static EsteiraException unreadable(String path, String format, Throwable e) {
+    return new EsteiraException(
+        "cannot read " + path + " as " + format + ": " + rootMessage(e), e);
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).trim();
+  }
+
+  private static void requireExists(SparkSession spark, String path) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        throw new EsteiraException("input not found: " + path);
+      }
+      if (fs.getFileStatus(p).isFile() && fs.getFileStatus(p).getLen() == 0) {
+        throw new EsteiraException("input is empty: " + path);
+      }
+    } catch (IOException e) {
+      throw new EsteiraException("cannot access " + path + ": " + e.getMessage(), e);
+    }
+  }
+}

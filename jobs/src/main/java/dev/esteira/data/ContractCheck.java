@@ -1,0 +1,144 @@
+package dev.esteira.data;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.esteira.EsteiraException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+
+/**
+ * Checks a raw batch against a dataset contract and returns it with the contract's column types. Every
+ * broken rule is counted in one aggregation pass, so the report lists all of them, not the first.
+ */
+final class ContractCheck {
+  private ContractCheck() {}
+
+  /** The batch cast to the contract, or an exception listing everything that broke. */
+  static Dataset<Row> apply(DatasetSpec spec, Dataset<Row> raw, String batch) {
+    Set<String> present = new LinkedHashSet<>(List.of(raw.columns()));
+    List<String> problems = new ArrayList<>();
+    for (DatasetSpec.Column c : spec.columns()) {
+      if (!present.contains(c.name()) && c.required()) {
+        problems.add("missing column '" + c.name() + "'");
+      }
+    }
+    for (String name : present) {
+      if (spec.column(name).isEmpty() && !spec.dropExtraColumns()) {
+        problems.add("unexpected column '" + name + "'");
+      }
+    }
+    for (DatasetSpec.Column c : spec.columns()) {
+      if (present.contains(c.name())) {
+        DataType actual = raw.schema().apply(c.name()).dataType();
+        if (!castable(actual, sparkType(c.type()))) {
+          problems.add(
+              "column '" + c.name() + "' has type " + actual.simpleString() + ", contract says " + c.type());
+        }
+      }
+    }
+    refuseIf(spec, batch, problems);
+
+    List<Column> typed = new ArrayList<>();
+    List<Column> checks = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    for (DatasetSpec.Column c : spec.columns()) {
+      DataType type = sparkType(c.type());
+      if (!present.contains(c.name())) {
+        typed.add(lit(null).cast(type).as(c.name()));
+        if (!c.nullable()) {
+          problems.add("missing column '" + c.name() + "' is not nullable");
+        }
+        continue;
+      }
+      Column rawCol = col(c.name());
+      Column cast = castColumn(rawCol, raw.schema().apply(c.name()).dataType(), type);
+      typed.add(cast.as(c.name()));
+      checks.add(count(when(rawCol.isNotNull().and(cast.isNull()), 1)));
+      labels.add(c.name() + ": %d values not of type " + c.type());
+      if (!c.nullable()) {
+        checks.add(count(when(rawCol.isNull(), 1)));
+        labels.add(c.name() + ": %d nulls in a non-nullable column");
+      }
+      if (c.min() != null) {
+        checks.add(count(when(cast.cast("double").lt(c.min()), 1)));
+        labels.add(c.name() + ": %d values below min " + c.min());
+      }
+      if (c.max() != null) {
+        checks.add(count(when(cast.cast("double").gt(c.max()), 1)));
+        labels.add(c.name() + ": %d values above max " + c.max());
+      }
+      if (c.allowed() != null && !c.allowed().isEmpty()) {
+        checks.add(count(when(cast.cast("string").isin(c.allowed().toArray()).equalTo(false), 1)));
+        labels.add(c.name() + ": %d values not in " + c.allowed());
+      }
+    }
+    refuseIf(spec, batch, problems);
+    if (!checks.isEmpty()) {
+      Row counts = raw.agg(checks.get(0), checks.subList(1, checks.size()).toArray(new Column[0])).first();
+      for (int i = 0; i < labels.size(); i++) {
+        long n = counts.getLong(i);
+        if (n > 0) {
+          problems.add(String.format(Locale.ROOT, labels.get(i), n));
+        }
+      }
+    }
+    refuseIf(spec, batch, problems);
+    return raw.select(typed.toArray(new Column[0]));
+  }
+
+  private static void refuseIf(DatasetSpec spec, String batch, List<String> problems) {
+    if (!problems.isEmpty()) {
+      throw new ContractViolation(spec.name(), batch, problems);
+    }
+  }
+
+  static DataType sparkType(String type) {
+    return switch (type) {
+      case "string" -> DataTypes.StringType;
+      case "integer" -> DataTypes.IntegerType;
+      case "long" -> DataTypes.LongType;
+      case "double" -> DataTypes.DoubleType;
+      case "boolean" -> DataTypes.BooleanType;
+      case "date" -> DataTypes.DateType;
+      case "timestamp" -> DataTypes.TimestampType;
+      default -> throw new EsteiraException("unknown column type " + type);
+    };
+  }
+
+  /** Text can be parsed into anything (failures are counted); numbers widen; nothing else converts. */
+  private static boolean castable(DataType from, DataType to) {
+    if (from.equals(to) || from instanceof StringType) {
+      return true;
+    }
+    if (from instanceof NumericType && to instanceof NumericType) {
+      return true;
+    }
+    return false;
+  }
+
+  private static Column castColumn(Column raw, DataType from, DataType to) {
+    boolean toWhole = to.equals(DataTypes.IntegerType) || to.equals(DataTypes.LongType);
+    if (from instanceof StringType) {
+      Column trimmed = trim(raw);
+      // "3.5" must not silently become 3: only whole numbers count as integers.
+      return toWhole ? when(trimmed.rlike("^[+-]?[0-9]+$"), trimmed.cast(to)) : trimmed.cast(to);
+    }
+    boolean fromFraction =
+        from.equals(DataTypes.DoubleType) || from.equals(DataTypes.FloatType) || from instanceof DecimalType;
+    if (toWhole && fromFraction) {
+      return when(raw.equalTo(floor(raw)), raw.cast(to));
+    }
+    return raw.cast(to);
+  }
+}

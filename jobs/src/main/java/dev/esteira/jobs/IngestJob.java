@@ -1,0 +1,55 @@
+package dev.esteira.jobs;
+
+import dev.esteira.data.DatasetSpec;
+import dev.esteira.data.Datasets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Ingests a batch file as a new version of a dataset, refused whole if it breaks the contract. */
+public final class IngestJob implements Job {
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  @Override
+  public String summary() {
+    return "Ingest a CSV, Parquet or JSON batch as a dataset version, checked against its contract";
+  }
+
+  @Override
+  public List<JobParam> params() {
+    return List.of(
+        JobParam.required("dataset", "dataset name (its contract is conf/datasets/NAME.yaml)"),
+        JobParam.required("path", "file or folder to ingest"),
+        JobParam.required("batch", "batch name, e.g. day-03; re-ingesting a batch replaces it"),
+        JobParam.optional("input_format", "csv, parquet or json (default: the contract's format)", null),
+        JobParam.optional("tag", "tag to put on the new version", null));
+  }
+
+  @Override
+  public JobOutput run(JobContext ctx, JobParams p) {
+    DatasetSpec spec = ctx.dataset(p.get("dataset"));
+    Datasets datasets = new Datasets(ctx.lake());
+    Datasets.IngestResult r = datasets.ingest(spec, p.get("path"), p.get("input_format"), p.get("batch"));
+    var version = r.version();
+    if (p.get("tag") != null) {
+      version = datasets.tag(spec.name(), version.version(), p.get("tag"));
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("dataset", spec.name());
+    data.put("batch", version.batch());
+    data.put("version", version.version());
+    data.put("rows", version.rowCount());
+    data.put("unchanged", r.unchanged());
+    data.put("content_fingerprint", version.contentFingerprint());
+    String msg =
+        r.unchanged()
+            ? spec.name() + " batch " + version.batch() + " unchanged (version " + version.version() + ", "
+                + version.rowCount() + " rows)"
+            : spec.name() + " batch " + version.batch() + " ingested as version " + version.version() + " ("
+                + version.rowCount() + " rows)";
+    return JobOutput.of(msg, data);
+  }
+}

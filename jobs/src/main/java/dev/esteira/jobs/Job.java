@@ -1,0 +1,18 @@
+package dev.esteira.jobs;
+
+import java.util.List;
+
+/**
+ * A named, parameterised Spark computation over the lakehouse, idempotent for its parameters. The same
+ * job runs from the CLI, from a workflow step, under spark-submit and as an Airflow task.
+ */
+public interface Job {
+  String name();
+
+  /** One line for {@code --help} and listings. */
+  String summary();
+
+  List<JobParam> params();
+
+  JobOutput run(JobContext context, JobParams params);
+}

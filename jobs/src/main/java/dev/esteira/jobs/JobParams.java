@@ -1,0 +1,84 @@
+package dev.esteira.jobs;
+
+import dev.esteira.EsteiraException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The parameter values of one job invocation, checked against what the job declares. */
+public final class JobParams {
+  private final String job;
+  private final Map<String, String> values;
+
+  private JobParams(String job, Map<String, String> values) {
+    this.job = job;
+    this.values = values;
+  }
+
+  /** Checks names and required values; {@code where} says where the values came from, for errors. */
+  public static JobParams of(Job job, Map<String, String> given, String where) {
+    Map<String, JobParam> declared = new LinkedHashMap<>();
+    job.params().forEach(p -> declared.put(p.name(), p));
+    for (String name : given.keySet()) {
+      if (!declared.containsKey(name)) {
+        throw new EsteiraException(
+            where + ": job '" + job.name() + "' has no parameter '" + name + "' (parameters: "
+                + String.join(", ", declared.keySet()) + ")");
+      }
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (JobParam p : declared.values()) {
+      String v = given.get(p.name());
+      if (v == null || v.isBlank()) {
+        v = p.defaultValue();
+      }
+      if (v == null && p.required()) {
+        throw new EsteiraException(
+            where + ": job '" + job.name() + "' needs parameter '" + p.name() + "' (" + p.description() + ")");
+      }
+      if (v != null) {
+        values.put(p.name(), v);
+      }
+    }
+    return new JobParams(job.name(), values);
+  }
+
+  public String get(String name) {
+    return values.get(name);
+  }
+
+  public String get(String name, String fallback) {
+    String v = values.get(name);
+    return v == null ? fallback : v;
+  }
+
+  public boolean flag(String name) {
+    return Boolean.parseBoolean(values.get(name));
+  }
+
+  public Integer integer(String name) {
+    String v = values.get(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new EsteiraException("job '" + job + "': parameter '" + name + "' must be a whole number, got '" + v + "'");
+    }
+  }
+
+  public Map<String, String> asMap() {
+    return Map.copyOf(values);
+  }
+
+  @Override
+  public String toString() {
+    return values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+  }
+
+  static List<String> names(Job job) {
+    return job.params().stream().map(JobParam::name).toList();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.esteira.jobs;
+
+import dev.esteira.EsteiraException;
+import dev.esteira.ml.ModelSpec;
+import dev.esteira.registry.ModelVersion;
+import dev.esteira.registry.Registry;
+import dev.esteira.registry.Stage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Moves a model version to a stage through the spec's gates; a refusal is recorded and fails the job. */
+public final class PromoteJob implements Job {
+  @Override
+  public String name() {
+    return "promote";
+  }
+
+  @Override
+  public String summary() {
+    return "Promote a model version to staging or production through its metric gates";
+  }
+
+  @Override
+  public List<JobParam> params() {
+    return List.of(
+        JobParam.required("model", "model name"),
+        JobParam.required("stage", "target stage: staging, production or archived"),
+        JobParam.optional("version", "version to promote (default: the newest registered)", null),
+        JobParam.optional("reason", "why, for the audit trail", null));
+  }
+
+  @Override
+  public JobOutput run(JobContext ctx, JobParams p) {
+    ModelSpec spec = ctx.model(p.get("model"));
+    Registry registry = new Registry(ctx.lake());
+    Integer version = p.integer("version");
+    if (version == null) {
+      List<ModelVersion> all = registry.versions(spec.name());
+      if (all.isEmpty()) {
+        throw new EsteiraException("unknown model '" + spec.name() + "': no version registered");
+      }
+      version = all.get(all.size() - 1).version();
+    }
+    Registry.TransitionResult r =
+        registry.promote(spec, version, Stage.parse(p.get("stage")), ctx.actor(), p.get("reason"));
+    if (!r.accepted()) {
+      throw new EsteiraException(r.message());
+    }
+    return JobOutput.of(r.message(), describe(r));
+  }
+
+  public static Map<String, Object> describe(Registry.TransitionResult r) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("model", r.version().model());
+    data.put("version", r.version().version());
+    data.put("from", r.from().label());
+    data.put("to", r.to().label());
+    data.put("accepted", r.accepted());
+    data.put("unchanged", r.unchanged());
+    data.put("gates", r.gates());
+    return data;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.esteira.jobs;
+
+import dev.esteira.data.Datasets;
+import dev.esteira.ml.ModelSpec;
+import dev.esteira.ml.Trainer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Trains and evaluates a model spec on one dataset batch; the run goes to {@code runs}. */
+public final class TrainJob implements Job {
+  @Override
+  public String name() {
+    return "train";
+  }
+
+  @Override
+  public String summary() {
+    return "Train a model declared in conf/models/ on a dataset batch and evaluate it on a seeded holdout";
+  }
+
+  @Override
+  public List<JobParam> params() {
+    return List.of(
+        JobParam.required("model", "model name (conf/models/NAME.yaml)"),
+        JobParam.optional("batch", "dataset batch to train on (default: the spec's batch)", null),
+        JobParam.flag("force", "retrain even when a run with the same inputs exists"));
+  }
+
+  @Override
+  public JobOutput run(JobContext ctx, JobParams p) {
+    ModelSpec spec = ctx.model(p.get("model"));
+    String batch = p.get("batch", spec.batch());
+    if (batch == null) {
+      throw new dev.esteira.EsteiraException("model '" + spec.name() + "': give --batch (the spec names none)");
+    }
+    var data = new Datasets(ctx.lake()).readBatch(spec.dataset(), batch);
+    Trainer.TrainResult r = new Trainer(ctx.lake(), ctx.progress()).train(spec, data, p.flag("force"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("run_id", r.run().runId());
+    out.put("model", spec.name());
+    out.put("dataset", spec.dataset());
+    out.put("dataset_version", r.run().datasetVersion());
+    out.put("metrics", r.run().metrics());
+    out.put("reused", r.reused());
+    String msg =
+        (r.reused() ? "run " + r.run().runId() + " already exists for these inputs"
+                    : "trained " + spec.name() + " as run " + r.run().runId())
+            + ": auc_roc=" + fmt(r.run().metrics().get("auc_roc"))
+            + " accuracy=" + fmt(r.run().metrics().get("accuracy"));
+    return JobOutput.of(msg, out);
+  }
+
+  static String fmt(Double d) {
+    return d == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", d);
+  }
+}

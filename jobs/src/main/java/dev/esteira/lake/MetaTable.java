@@ -1,0 +1,11 @@
+package dev.esteira.lake;
+
+import java.util.List;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A metadata table of the lakehouse: its name (also its folder and its SQL view), its schema and the
+ * columns that identify a row, so that a rerun replaces instead of duplicating. The owning package
+ * declares it once.
+ */
+public record MetaTable(String name, StructType schema, List<String> keys, String description) {}

@@ -1,0 +1,40 @@
+package dev.esteira.lake;
+
+import dev.esteira.config.EsteiraConfig;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the one SparkSession a process uses, with Delta enabled and settings fit for batch jobs. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession getOrCreate(EsteiraConfig config) {
+    SparkConf conf = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName(appName(config));
+    // spark-submit sets spark.master itself; embedded runs take it from the config.
+    if (!conf.contains("spark.master")) {
+      builder.master(config.spark().master());
+    }
+    builder
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.shuffle.partitions", config.spark().shufflePartitions())
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        // Small metadata tables: a Delta snapshot needs no more partitions than this.
+        .config("spark.databricks.delta.snapshotPartitions", "2")
+        .config("spark.sql.sources.partitionOverwriteMode", "static");
+    Map<String, String> extra = config.spark().conf();
+    if (extra != null) {
+      extra.forEach(builder::config);
+    }
+    return builder.getOrCreate();
+  }
+
+  private static String appName(EsteiraConfig config) {
+    String name = config.spark().appName();
+    return name == null || name.isBlank() ? "esteira" : name;
+  }
+}
