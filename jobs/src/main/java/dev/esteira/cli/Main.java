@@ -98,7 +98,8 @@ public final class Main implements Runnable {
       return USER_ERROR;
     }
     String name = t.getClass().getSimpleName();
-    if (name.equals("AnalysisException") || name.equals("ParseException")) {
+    // Bad SQL (unknown column, syntax) is the user's to fix, like any other bad input.
+    if (t instanceof org.apache.spark.sql.AnalysisException) {
       String m = t.getMessage() == null ? name : t.getMessage();
       err.println("esteira: error: " + m.split("\n")[0].trim());
       return USER_ERROR;

@@ -34,7 +34,8 @@ final class BatchReader {
         case "json" -> spark.read().option("mode", "FAILFAST").json(path);
         default -> spark.read().parquet(path);
       };
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark reports unreadable files with SparkException, which Java does not see declared.
       throw unreadable(path, fmt, e);
     }
   }

@@ -111,7 +111,7 @@ public final class Trainer {
   }
 
   /** A number in [0, 1) fixed by the row id and the seed: the same rows land in the same split always. */
-  static Column seededFraction(String idColumn, long seed) {
+  public static Column seededFraction(String idColumn, long seed) {
     return pmod(xxhash64(col(idColumn).cast("string"), lit(seed)), lit(1_000_000L)).divide(1_000_000.0);
   }
 

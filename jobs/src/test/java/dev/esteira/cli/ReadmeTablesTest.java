@@ -1,0 +1,48 @@
+package dev.esteira.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.esteira.lake.MetaTable;
+import dev.esteira.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.Test;
+
+/** README.md documents every metadata table; this keeps what it says equal to the schemas in code. */
+class ReadmeTablesTest {
+  private static final Pattern HEADING = Pattern.compile("^### `(\\w+)`$");
+  private static final Pattern ROW = Pattern.compile("^\\| `(\\w+)` \\| ([^|]+) \\| (yes|no) \\|$");
+
+  @Test
+  void everyTableIsDocumentedWithItsColumnsTypesAndNullability() throws IOException {
+    Map<String, List<String>> documented = new LinkedHashMap<>();
+    List<String> current = null;
+    for (String line : Files.readAllLines(TestSpark.projectRoot().resolve("README.md"))) {
+      Matcher h = HEADING.matcher(line);
+      if (h.matches()) {
+        current = new ArrayList<>();
+        documented.put(h.group(1), current);
+        continue;
+      }
+      Matcher r = ROW.matcher(line);
+      if (current != null && r.matches()) {
+        current.add(r.group(1) + " " + r.group(2).trim() + " " + r.group(3));
+      }
+    }
+    for (MetaTable table : SqlCommand.TABLES) {
+      List<String> expected = new ArrayList<>();
+      for (StructField f : table.schema().fields()) {
+        expected.add(f.name() + " " + f.dataType().simpleString() + " " + (f.nullable() ? "yes" : "no"));
+      }
+      assertEquals(expected, documented.get(table.name()), "README section of " + table.name());
+    }
+    assertEquals(SqlCommand.TABLES.size(), documented.size(), "no README section for a table that does not exist");
+  }
+}

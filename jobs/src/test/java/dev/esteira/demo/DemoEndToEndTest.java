@@ -1,0 +1,113 @@
+package dev.esteira.demo;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.esteira.cli.Main;
+import dev.esteira.data.DatasetTables;
+import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.MetaTable;
+import dev.esteira.ml.RunTables;
+import dev.esteira.monitor.MonitorTables;
+import dev.esteira.registry.RegistryTables;
+import dev.esteira.testing.TestSpark;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code esteira demo} end to end, in-process on the shared SparkSession, checked against the known
+ * drift of the demo data: what the issue's "done when" asks of a fresh lakehouse.
+ */
+class DemoEndToEndTest {
+  static final int DAYS = 5;
+  static final int DRIFT_FROM = 4;
+  static final int ROWS = 1500;
+  static Path root;
+  static Lakehouse lake;
+
+  @BeforeAll
+  static void runDemo() {
+    root = TestSpark.newDir("demo-lake");
+    TestSpark.spark();
+    int code = Main.execute(
+        "--conf-dir", TestSpark.confDir().toString(), "--lakehouse", root.toString(), "-q",
+        "demo", "--days", Integer.toString(DAYS), "--drift-from-day", Integer.toString(DRIFT_FROM),
+        "--rows", Integer.toString(ROWS), "--reference-rows", "3000",
+        "--workflows", TestSpark.projectRoot().resolve("workflows").toString());
+    assertEquals(0, code);
+    lake = new Lakehouse(TestSpark.spark(), root.toString());
+  }
+
+  @Test
+  void oneDatasetVersionPerIngestedBatch() {
+    List<Row> loans = lake.read(DatasetTables.DATASET_VERSIONS).where(col("dataset").equalTo("loans")).collectAsList();
+    assertEquals(DAYS + 1, loans.size());
+    assertEquals(DAYS + 1, loans.stream().map(r -> r.getAs("version")).distinct().count());
+    assertEquals(DAYS, lake.read(DatasetTables.DATASET_VERSIONS).where(col("dataset").equalTo("loan_labels")).count());
+    assertTrue(loans.stream().allMatch(r -> "passed".equals(r.getAs("expectations_status"))));
+    assertEquals("training", lake.read(DatasetTables.DATASET_VERSIONS)
+        .where(col("batch").equalTo("reference")).first().getAs("tag"));
+  }
+
+  @Test
+  void oneRunAndExactlyOneVersionInProductionWithTheTransitionsThatPutItThere() {
+    assertEquals(1, lake.read(RunTables.RUNS).count());
+    List<Row> models = lake.read(RegistryTables.MODELS).collectAsList();
+    assertEquals(1, models.stream().filter(r -> "production".equals(r.getAs("stage"))).count());
+    List<Row> transitions = lake.read(RegistryTables.TRANSITIONS).orderBy("at").collectAsList();
+    assertEquals(List.of("none->staging", "staging->production"),
+        transitions.stream().map(t -> t.getAs("from_stage") + "->" + t.getAs("to_stage")).toList());
+    assertTrue(transitions.stream().allMatch(t -> t.<Boolean>getAs("accepted")));
+  }
+
+  @Test
+  void everyDayIsScoredByTheProductionVersionAndDriftAlertsFromTheDriftDayOn() {
+    int production = lake.read(RegistryTables.MODELS).where(col("stage").equalTo("production")).first().getAs("version");
+    Map<String, Set<String>> alerting = new LinkedHashMap<>();
+    for (Row r : lake.read(MonitorTables.DRIFT_METRICS).where(col("alerting")).collectAsList()) {
+      alerting.computeIfAbsent(r.getAs("batch"), k -> new HashSet<>()).add(r.getAs("column"));
+    }
+    for (int d = 1; d <= DAYS; d++) {
+      String batch = "day-" + DemoData.day(d);
+      var predictions = lake.read(MonitorTables.PREDICTIONS).where(col("batch").equalTo(batch));
+      assertEquals(ROWS, predictions.count(), batch);
+      assertEquals(ROWS, predictions.where(col("version").equalTo(production)).count(), batch);
+      assertTrue(lake.read(MonitorTables.DRIFT_METRICS).where(col("batch").equalTo(batch)).count() > 0, batch);
+      Set<String> drifted = alerting.getOrDefault(batch, Set.of());
+      if (d < DRIFT_FROM) {
+        assertEquals(Set.of(), drifted, batch);
+      } else {
+        assertEquals(Set.copyOf(DemoData.DRIFTING), drifted, batch);
+      }
+    }
+  }
+
+  @Test
+  void runningTheNightlyWorkflowAgainForADayLeavesTheSameRowCounts() {
+    List<MetaTable> tables = List.of(DatasetTables.DATASET_VERSIONS, RunTables.RUNS, RegistryTables.MODELS,
+        RegistryTables.TRANSITIONS, MonitorTables.PREDICTIONS, MonitorTables.PROFILES, MonitorTables.DRIFT_METRICS,
+        dev.esteira.workflow.WorkflowTables.WORKFLOW_RUNS);
+    Map<String, Long> before = counts(tables);
+    int code = Main.execute(
+        "--conf-dir", TestSpark.confDir().toString(), "--lakehouse", root.toString(), "-q",
+        "run", TestSpark.projectRoot().resolve("workflows/nightly.yaml").toString(),
+        "--param", "day=02", "--param", "data_dir=" + root.resolve("landing"));
+    assertEquals(0, code);
+    assertEquals(before, counts(tables));
+  }
+
+  private static Map<String, Long> counts(List<MetaTable> tables) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (MetaTable t : tables) {
+      out.put(t.name(), lake.read(t).count());
+    }
+    return out;
+  }
+}
