@@ -1,6 +1,7 @@
 package dev.esteira.cli;
 
-import dev.esteira.EsteiraException;
+import dev.esteira.lake.Lakehouse;
+import org.apache.hadoop.conf.Configuration;
 import dev.esteira.workflow.WorkflowRunner;
 import dev.esteira.workflow.WorkflowSpec;
 import java.nio.file.Path;
@@ -36,6 +37,9 @@ final class RunCommand extends BaseCommand {
   public Integer call() {
     WorkflowSpec workflow = WorkflowSpec.load(file);
     Session s = session();
+    // Check the whole workflow before starting Spark: a bad one fails in a second, not after start-up.
+    String root = Lakehouse.qualifiedRoot(s.config().lakehouse().root(), new Configuration());
+    WorkflowRunner.plan(workflow, params, file.toString(), root, s.config().workflow().retries());
     WorkflowRunner runner = new WorkflowRunner(s.jobContext());
     WorkflowRunner.Plan plan = runner.plan(workflow, params, file.toString());
     if (dryRun) {
@@ -58,9 +62,6 @@ final class RunCommand extends BaseCommand {
         .append(result.state());
     for (WorkflowRunner.StepOutcome o : result.steps()) {
       text.append("\n  ").append(String.format("%-20s", o.step())).append(o.message());
-    }
-    if (result.steps().isEmpty()) {
-      throw new EsteiraException("workflow has no steps");
     }
     out().result(text.toString(), data);
     return 0;

@@ -37,10 +37,10 @@ final class Session implements AutoCloseable {
 
   Lakehouse lake() {
     if (lake == null) {
-      progress().report("starting Spark (" + config().spark().master() + "), lakehouse " + config().lakehouse().root());
       ownsSpark = SparkSession.getDefaultSession().isEmpty();
       spark = SparkSessions.getOrCreate(config());
       lake = new Lakehouse(spark, config().lakehouse().root());
+      progress().report("Spark " + spark.version() + " on " + spark.sparkContext().master() + ", lakehouse " + lake.root());
     }
     return lake;
   }

@@ -8,12 +8,17 @@ import dev.esteira.EsteiraException;
 
 /** JSON for what Esteira writes: JSON columns of metadata tables and {@code --format json} output. */
 public final class Json {
+  // Map keys sorted: what is written (and hashed, as a spec's config hash) must not depend on the
+  // iteration order of an unordered map, which changes from one JVM to the next.
   private static final ObjectMapper COMPACT =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  // Output for people and programs keeps the order it was given (columns of a query, fields of a result).
   private static final ObjectMapper PRETTY =
-      COMPACT.copy().enable(SerializationFeature.INDENT_OUTPUT);
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   private Json() {}
 

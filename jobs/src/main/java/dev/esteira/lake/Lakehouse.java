@@ -26,7 +26,7 @@ public final class Lakehouse {
 
   public Lakehouse(SparkSession spark, String root) {
     this.spark = spark;
-    this.root = stripSlash(qualify(spark, root));
+    this.root = qualifiedRoot(root, spark.sparkContext().hadoopConfiguration());
   }
 
   public SparkSession spark() {
@@ -74,6 +74,7 @@ public final class Lakehouse {
             DeltaTable.createIfNotExists(spark)
                 .location(path(table))
                 .addColumns(table.schema())
+                .partitionedBy(table.partitionBy().toArray(new String[0]))
                 .comment(table.description())
                 .execute();
             return null;
@@ -195,11 +196,12 @@ public final class Lakehouse {
     }
   }
 
-  private static String qualify(SparkSession spark, String root) {
+  /** The root as a qualified URI ({@code file:/abs/path} for a local folder), with no trailing slash. */
+  public static String qualifiedRoot(String root, org.apache.hadoop.conf.Configuration conf) {
     try {
       Path p = new Path(root);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.makeQualified(p).toString();
+      FileSystem fs = p.getFileSystem(conf);
+      return stripSlash(fs.makeQualified(p).toString());
     } catch (java.io.IOException e) {
       throw new EsteiraException("cannot use lakehouse root " + root + ": " + e.getMessage(), e);
     }

@@ -25,7 +25,8 @@ public final class MonitorTables {
               .add("features", StringType, true)
               .add("scored_at", TimestampType, false),
           List.of("model", "batch", "row_id"),
-          "one row per scored row, stamped with the model version that scored it");
+          "one row per scored row, stamped with the model version that scored it; partitioned by batch",
+          List.of("batch"));
 
   public static final MetaTable PROFILES =
       new MetaTable(

@@ -106,7 +106,11 @@ public final class Registry {
         .orElseThrow(() -> new EsteiraException("model '" + model + "' has no version in production"));
   }
 
-  /** Loads a version's pipeline after checking that its files still hash to the registered SHA-256. */
+  /**
+   * Loads a version's pipeline after checking that its files still hash to the registered SHA-256. A
+   * pipeline already loaded in this JVM with the same files is reused: loading one reads dozens of small
+   * files, and the checksum has just shown that they are the same.
+   */
   public PipelineModel load(ModelVersion v) {
     String actual = Artifacts.sha256(lake.spark().sparkContext().hadoopConfiguration(), v.artifactPath());
     if (!actual.equals(v.artifactSha256())) {
@@ -114,8 +118,10 @@ public final class Registry {
           "model '" + v.model() + "' version " + v.version() + ": artifact " + v.artifactPath()
               + " has SHA-256 " + actual + ", registered " + v.artifactSha256() + "; refusing to load it");
     }
-    return PipelineModel.load(v.artifactPath());
+    return LOADED.computeIfAbsent(v.artifactPath() + "#" + actual, k -> PipelineModel.load(v.artifactPath()));
   }
+
+  private static final java.util.Map<String, PipelineModel> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
 
   public List<Row> transitions(String model) {
     var frame = lake.read(RegistryTables.TRANSITIONS);

@@ -47,6 +47,16 @@ public final class WorkflowRunner {
 
   /** Everything that can be checked without running: DAG, jobs, parameters, placeholders. */
   public Plan plan(WorkflowSpec spec, Map<String, String> overrides, String source) {
+    return plan(spec, overrides, source, context.lake().root(), context.config().workflow().retries());
+  }
+
+  /**
+   * Plans without Spark, so a bad workflow fails before a SparkSession is started. {@code lakehouseRoot}
+   * fills {@code ${lakehouse}}. A run is identified by the workflow and the values of its own declared
+   * parameters (built-ins such as {@code run_date} count only through a parameter that uses them).
+   */
+  public static Plan plan(
+      WorkflowSpec spec, Map<String, String> overrides, String source, String lakehouseRoot, int configRetries) {
     for (String name : overrides.keySet()) {
       if (!spec.params().containsKey(name) && !name.equals("run_date")) {
         throw new WorkflowException(
@@ -63,14 +73,13 @@ public final class WorkflowRunner {
     }
     List<WorkflowSpec.Step> ordered = Dag.order(spec, source);
     Map<String, String> raw = new LinkedHashMap<>();
-    raw.put("lakehouse", context.lake().root().replaceFirst("^file:", ""));
+    raw.put("lakehouse", lakehouseRoot.replaceFirst("^file:", ""));
     raw.put("workflow", spec.name());
     raw.put("run_date", LocalDate.now(ZoneOffset.UTC).toString());
     spec.params().forEach((k, v) -> raw.put(k, String.valueOf(v)));
     raw.putAll(overrides);
     Map<String, String> params = Templates.resolve(raw, source);
-    int defaultRetries =
-        spec.retries() != null ? spec.retries() : context.config().workflow().retries();
+    int defaultRetries = spec.retries() != null ? spec.retries() : configRetries;
     List<PlannedStep> steps = new ArrayList<>();
     for (WorkflowSpec.Step s : ordered) {
       Map<String, String> with = new LinkedHashMap<>();
@@ -79,8 +88,8 @@ public final class WorkflowRunner {
       Job job = Jobs.get(s.job());
       steps.add(new PlannedStep(s, job, JobParams.of(job, with, where), s.retries() != null ? s.retries() : defaultRetries));
     }
-    Map<String, String> identity = new TreeMap<>(params);
-    identity.remove("lakehouse");
+    Map<String, String> identity = new TreeMap<>();
+    spec.params().keySet().forEach(k -> identity.put(k, params.get(k)));
     String runId = spec.name() + "-" + Fingerprints.sha256(Json.write(identity)).substring(0, 12);
     return new Plan(spec, runId, params, steps);
   }
