@@ -149,9 +149,11 @@ public final class Registry {
                 v, v.stage(), target, true, true, List.of(),
                 spec.name() + " v" + version + " is already in " + v.stage().label());
           }
-          if (v.stage() == Stage.ARCHIVED && target == Stage.PRODUCTION) {
+          if (target == Stage.PRODUCTION && v.stage() != Stage.STAGING) {
+            // Production is reached through staging only (a rollback is the one way back to it).
             throw new EsteiraException(
-                spec.name() + " v" + version + " is archived: promote it to staging first, or use rollback");
+                spec.name() + " v" + version + " is in " + v.stage().label()
+                    + ": promote it to staging first" + (v.stage() == Stage.ARCHIVED ? ", or use rollback" : ""));
           }
           Optional<ModelVersion> champion = production(spec.name());
           List<GateResult> gates = target == Stage.ARCHIVED ? List.of() : checkGates(spec, v, target, champion);

@@ -197,6 +197,9 @@ class ModelLifecycleTest {
     assertNotEquals(firstRun.runId(), second.runId());
     ModelVersion v2 = registry.register(second);
     assertEquals(2, v2.version());
+    EsteiraException skipped =
+        assertThrows(EsteiraException.class, () -> registry.promote(spec, 2, Stage.PRODUCTION, "tester", null));
+    assertTrue(skipped.getMessage().contains("promote it to staging first"), skipped.getMessage());
 
     ModelSpec unbeatable = withGates("{production: {beat_champion: auc_roc, min_delta: 1.0}}");
     assertTrue(registry.promote(unbeatable, 2, Stage.STAGING, "tester", null).accepted());
