@@ -23,6 +23,8 @@ public final class Lakehouse {
 
   private final SparkSession spark;
   private final String root;
+  /** Tables seen to exist: they are never dropped, so asking Delta again would only cost a log listing. */
+  private final java.util.Set<String> existing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Lakehouse(SparkSession spark, String root) {
     this.spark = spark;
@@ -54,7 +56,14 @@ public final class Lakehouse {
   }
 
   public boolean isDeltaTable(String path) {
-    return DeltaTable.isDeltaTable(spark, path);
+    if (existing.contains(path)) {
+      return true;
+    }
+    boolean exists = DeltaTable.isDeltaTable(spark, path);
+    if (exists) {
+      existing.add(path);
+    }
+    return exists;
   }
 
   /** The table's current rows; an empty frame with the declared schema when it was never written. */
