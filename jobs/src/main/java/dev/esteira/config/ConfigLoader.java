@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Loads {@code conf/esteira.yaml} and overlays {@code conf/env/ENV.yaml}. Each file is bound on its own
@@ -42,10 +41,5 @@ public final class ConfigLoader {
       ((ObjectNode) tree.get("spark")).put("master", master);
     }
     return Yaml.bind(tree, EsteiraConfig.class, "command-line overrides");
-  }
-
-  /** Shortcut for tests and tools that need a config without files. */
-  public static EsteiraConfig fromMap(Map<String, Object> values) {
-    return Yaml.bind(Yaml.mapper().valueToTree(values), EsteiraConfig.class, "<map>");
   }
 }

@@ -18,7 +18,6 @@ import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Versioned datasets. A dataset is a Delta table under {@code datasets/NAME}, one batch per value of its
@@ -242,10 +241,6 @@ public final class Datasets {
         DatasetTables.DATASET_VERSIONS,
         List.of(vf.version().withQuality(report.passed() ? "passed" : "failed", Json.write(quality)).toRow()));
     return report;
-  }
-
-  public static StructType schemaOf(Dataset<Row> frame) {
-    return frame.schema();
   }
 
   static void requireName(String what, String value) {

@@ -2,7 +2,6 @@ package dev.esteira.jobs;
 
 import dev.esteira.EsteiraException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -76,9 +75,5 @@ public final class JobParams {
   @Override
   public String toString() {
     return values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
-  }
-
-  static List<String> names(Job job) {
-    return job.params().stream().map(JobParam::name).toList();
   }
 }

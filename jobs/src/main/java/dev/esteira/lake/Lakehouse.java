@@ -120,28 +120,6 @@ public final class Lakehouse {
     replace(table, frame(table, rows), condition);
   }
 
-  /** Inserts or updates rows by the table's keys with a Delta MERGE (for many rows). */
-  public void merge(MetaTable table, Dataset<Row> rows) {
-    ensure(table);
-    String on =
-        table.keys().stream()
-            .map(k -> "t.`" + k + "` <=> s.`" + k + "`")
-            .collect(Collectors.joining(" AND "));
-    withRetry(
-        "merge into " + table.name(),
-        () -> {
-          DeltaTable.forPath(spark, path(table))
-              .as("t")
-              .merge(rows.as("s"), on)
-              .whenMatched()
-              .updateAll()
-              .whenNotMatched()
-              .insertAll()
-              .execute();
-          return null;
-        });
-  }
-
   private static String keyPredicate(MetaTable table, Row row) {
     List<String> parts = new ArrayList<>();
     for (String key : table.keys()) {

@@ -26,6 +26,9 @@ import org.apache.spark.sql.Row;
  * accepted or refused, is then appended to {@code model_transitions}.
  */
 public final class Registry {
+  /** Pipelines loaded in this JVM, by artifact path and SHA-256 (see {@link #load}). */
+  private static final Map<String, PipelineModel> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Lakehouse lake;
 
   public Registry(Lakehouse lake) {
@@ -120,8 +123,6 @@ public final class Registry {
     }
     return LOADED.computeIfAbsent(v.artifactPath() + "#" + actual, k -> PipelineModel.load(v.artifactPath()));
   }
-
-  private static final java.util.Map<String, PipelineModel> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
 
   public List<Row> transitions(String model) {
     var frame = lake.read(RegistryTables.TRANSITIONS);

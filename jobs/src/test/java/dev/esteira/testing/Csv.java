@@ -33,10 +33,6 @@ public final class Csv {
     }
   }
 
-  public int size() {
-    return rows.size();
-  }
-
   public List<String> column(String name) {
     int i = header.indexOf(name);
     if (i < 0) {
