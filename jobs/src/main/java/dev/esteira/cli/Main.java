@@ -2,6 +2,7 @@ package dev.esteira.cli;
 
 import dev.esteira.CodeVersion;
 import dev.esteira.EsteiraException;
+import dev.esteira.Messages;
 import dev.esteira.jobs.Job;
 import dev.esteira.jobs.JobParam;
 import dev.esteira.jobs.JobParams;
@@ -101,10 +102,10 @@ public final class Main implements Runnable {
     // Bad SQL (unknown column, syntax) is the user's to fix, like any other bad input.
     if (t instanceof org.apache.spark.sql.AnalysisException) {
       String m = t.getMessage() == null ? name : t.getMessage();
-      err.println("esteira: error: " + m.split("\n")[0].trim());
+      err.println("esteira: error: " + Messages.firstLine(m).trim());
       return USER_ERROR;
     }
-    err.println("esteira: internal error: " + name + ": " + String.valueOf(t.getMessage()).split("\n")[0]
+    err.println("esteira: internal error: " + name + ": " + Messages.firstLine(String.valueOf(t.getMessage()))
         + " (set ESTEIRA_DEBUG=1 for the stack trace)");
     if (System.getenv("ESTEIRA_DEBUG") != null) {
       t.printStackTrace(err);

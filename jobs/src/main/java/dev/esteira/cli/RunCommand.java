@@ -1,7 +1,6 @@
 package dev.esteira.cli;
 
 import dev.esteira.lake.Lakehouse;
-import org.apache.hadoop.conf.Configuration;
 import dev.esteira.workflow.WorkflowRunner;
 import dev.esteira.workflow.WorkflowSpec;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

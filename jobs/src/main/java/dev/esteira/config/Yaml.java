@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.esteira.Messages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -83,12 +84,12 @@ public final class Yaml {
           e.getCause() instanceof IllegalArgumentException
               ? e.getCause().getMessage()
               : e.getOriginalMessage();
-      throw new ConfigException(source + ": bad value at '" + path(e) + "': " + firstLine(why));
+      throw new ConfigException(source + ": bad value at '" + path(e) + "': " + Messages.firstLine(why));
     } catch (JsonProcessingException e) {
-      throw new ConfigException(source + ": " + firstLine(e.getOriginalMessage()));
+      throw new ConfigException(source + ": " + Messages.firstLine(e.getOriginalMessage()));
     } catch (IllegalArgumentException e) {
       // Record constructors validate their own fields and throw this with a message naming the key.
-      throw new ConfigException(source + ": " + firstLine(rootMessage(e)));
+      throw new ConfigException(source + ": " + Messages.rootMessage(e));
     }
   }
 
@@ -121,21 +122,5 @@ public final class Yaml {
       }
     }
     return sb.length() == 0 ? "<root>" : sb.toString();
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.toString() : t.getMessage();
-  }
-
-  static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

@@ -1,6 +1,7 @@
 package dev.esteira.data;
 
 import dev.esteira.EsteiraException;
+import dev.esteira.Messages;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
@@ -42,17 +43,7 @@ final class BatchReader {
 
   static EsteiraException unreadable(String path, String format, Throwable e) {
     return new EsteiraException(
-        "cannot read " + path + " as " + format + ": " + rootMessage(e), e);
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    int nl = m.indexOf('\n');
-    return (nl < 0 ? m : m.substring(0, nl)).trim();
+        "cannot read " + path + " as " + format + ": " + Messages.rootMessage(e), e);
   }
 
   private static void requireExists(SparkSession spark, String path) {

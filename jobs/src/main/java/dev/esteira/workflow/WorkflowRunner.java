@@ -3,6 +3,7 @@ package dev.esteira.workflow;
 import static org.apache.spark.sql.functions.col;
 
 import dev.esteira.EsteiraException;
+import dev.esteira.Messages;
 import dev.esteira.config.Json;
 import dev.esteira.jobs.Job;
 import dev.esteira.jobs.JobContext;
@@ -151,7 +152,7 @@ public final class WorkflowRunner {
           break;
         } catch (RuntimeException e) {
           String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-          error = firstLine(error);
+          error = error == null ? "unknown error" : Messages.firstLine(error);
           record(plan, ps, attempt, "failed", null, error, start);
           if (tries < maxAttempts) {
             context.progress().report(prefix + ": attempt " + attempt + " failed (" + error + "), retrying");
@@ -201,13 +202,5 @@ public final class WorkflowRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }
