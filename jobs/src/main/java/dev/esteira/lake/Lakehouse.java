@@ -1,6 +1,7 @@
 package dev.esteira.lake;
 
 import dev.esteira.EsteiraException;
+import dev.esteira.Messages;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
@@ -12,19 +13,34 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The lakehouse: a root folder (any Hadoop file system) holding the metadata tables, the dataset tables
  * under {@code datasets/} and the model artifacts under {@code artifacts/}. Every write here is one Delta
- * commit, keyed so that a rerun replaces rows instead of adding them, and retried on a concurrent commit.
+ * commit. Two kinds of write:
+ *
+ * <ul>
+ *   <li>blind writes ({@link #append}, {@link #upsert}, {@link #replace}) whose rows do not depend on what
+ *       was read: keyed so that a rerun replaces rows instead of adding them, and simply re-committed on a
+ *       concurrent-commit conflict;
+ *   <li>decisions ({@link #commitSequenced}): an operation that reads, decides and writes. It is retried
+ *       from the read on any conflict, never by re-committing what it decided before.
+ * </ul>
  */
 public final class Lakehouse {
   private static final int MAX_ATTEMPTS = 5;
+  /** A decision may lose to every other writer of its key once; eight writers need up to eight rounds. */
+  private static final int MAX_DECISION_ATTEMPTS = 24;
+  /** The table property that records the schema version, for people (the shape of the schema decides). */
+  public static final String SCHEMA_VERSION_PROPERTY = "esteira.schema_version";
 
   private final SparkSession spark;
   private final String root;
   /** Tables seen to exist: they are never dropped, so asking Delta again would only cost a log listing. */
   private final java.util.Set<String> existing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Metadata tables whose schema version was checked in this JVM. */
+  private final java.util.Set<String> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Lakehouse(SparkSession spark, String root) {
     this.spark = spark;
@@ -52,7 +68,7 @@ public final class Lakehouse {
   }
 
   public boolean exists(MetaTable table) {
-    return isDeltaTable(path(table));
+    return existsChecked(table);
   }
 
   public boolean isDeltaTable(String path) {
@@ -64,6 +80,51 @@ public final class Lakehouse {
       existing.add(path);
     }
     return exists;
+  }
+
+  /**
+   * Whether the metadata table exists, checking once per JVM that it has the schema this code reads: a
+   * table written by an older Esteira stops the command with the command that migrates it, never a
+   * silent misread.
+   */
+  private boolean existsChecked(MetaTable table) {
+    String path = path(table);
+    if (checked.contains(path)) {
+      return true;
+    }
+    if (!isDeltaTable(path)) {
+      return false;
+    }
+    int version = schemaVersionOf(table);
+    if (version != table.schemaVersion()) {
+      throw new EsteiraException(
+          "lakehouse " + root + ": table '" + table.name() + "' has schema version " + version
+              + ", this Esteira reads version " + table.schemaVersion()
+              + ": run `esteira lakehouse migrate --lakehouse " + root.replaceFirst("^file:", "") + "` first");
+    }
+    checked.add(path);
+    return true;
+  }
+
+  /** The schema version of an existing table, recognised by its shape; 0 for a shape this code never wrote. */
+  public int schemaVersionOf(MetaTable table) {
+    String actual = shape(spark.read().format("delta").load(path(table)).schema());
+    if (actual.equals(shape(table.schema()))) {
+      return table.schemaVersion();
+    }
+    for (int i = table.migrations().size() - 1; i >= 0; i--) {
+      if (actual.equals(shape(table.migrations().get(i).from()))) {
+        return i + 1;
+      }
+    }
+    throw new EsteiraException(
+        "lakehouse " + root + ": table '" + table.name() + "' has a schema this Esteira does not know ("
+            + actual + "); was it written by a newer Esteira?");
+  }
+
+  /** Column names and types, nullability left out (Delta may relax it). */
+  private static String shape(StructType schema) {
+    return schema.catalogString();
   }
 
   /** The table's current rows; an empty frame with the declared schema when it was never written. */
@@ -85,9 +146,103 @@ public final class Lakehouse {
                 .addColumns(table.schema())
                 .partitionedBy(table.partitionBy().toArray(new String[0]))
                 .comment(table.description())
+                .property(SCHEMA_VERSION_PROPERTY, Integer.toString(table.schemaVersion()))
                 .execute();
             return null;
           });
+    }
+  }
+
+  /**
+   * What an operation decided after reading: the rows to append, stamped with {@code sequence}, the next
+   * number in its key's sequence (one more than the last it read), and the result to return. No rows
+   * means there is nothing to write (the operation found its work already done).
+   */
+  public record Decision<R>(List<Row> rows, long sequence, R result, String replaceWhere) {
+    public Decision(List<Row> rows, long sequence, R result) {
+      this(rows, sequence, result, null);
+    }
+
+    public static <R> Decision<R> nothingToWrite(R result) {
+      return new Decision<>(List.of(), -1, result, null);
+    }
+  }
+
+  /** The table's current Delta version (-1 when it does not exist yet): a sequence for decisions on it. */
+  public long currentVersion(MetaTable table) {
+    if (!exists(table)) {
+      return -1;
+    }
+    return DeltaTable.forPath(spark, path(table)).history(1).select("version").first().getLong(0);
+  }
+
+  /** The table's rows as of a Delta version. */
+  public Dataset<Row> readAt(MetaTable table, long version) {
+    if (version < 0) {
+      return spark.createDataFrame(new ArrayList<Row>(), table.schema());
+    }
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  /**
+   * Runs an operation that reads, decides and writes, as one unit: {@code decide} reads what it needs and
+   * returns the rows of its decision with the next sequence number of {@code key} (a model, a dataset).
+   * The rows are appended in one commit that Delta accepts only if no other commit has recorded that
+   * sequence number of that key since: Delta's idempotent-write identifiers ({@code txnAppId},
+   * {@code txnVersion}) are compared and set inside the commit's transaction, and two concurrent commits
+   * of the same identifier conflict. So a writer that decided on a stale read either conflicts or finds
+   * its write skipped; both make it read, decide and write again. After a bounded number of attempts it
+   * fails with one line.
+   */
+  public <R> R commitSequenced(MetaTable table, String key, String what, Supplier<Decision<R>> decide) {
+    ensure(table);
+    String lastConflict = "";
+    for (int attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
+      Decision<R> decision = decide.get();
+      if (decision.rows().isEmpty()) {
+        return decision.result();
+      }
+      String marker = "esteira-op " + java.util.UUID.randomUUID();
+      try {
+        var writer = ordered(table, frame(table, decision.rows())).write().format("delta");
+        writer = decision.replaceWhere() == null
+            ? writer.mode("append")
+            : writer.mode("overwrite").option("replaceWhere", decision.replaceWhere());
+        writer
+            .option("txnAppId", table.name() + "/" + key)
+            .option("txnVersion", decision.sequence())
+            .option("userMetadata", marker)
+            .save(path(table));
+        if (committed(table, marker)) {
+          return decision.result();
+        }
+        lastConflict = "sequence " + decision.sequence() + " of '" + key + "' was taken by another writer";
+      } catch (ConcurrentModificationException e) {
+        lastConflict = Messages.firstLine(String.valueOf(e.getMessage()));
+      }
+      backOff(attempt);
+    }
+    throw new EsteiraException(
+        what + ": gave up after " + MAX_DECISION_ATTEMPTS + " attempts, other writers kept committing first ("
+            + lastConflict + ")");
+  }
+
+  /** Whether the commit carrying {@code marker} is in the table's recent history (a skipped write is not). */
+  private boolean committed(MetaTable table, String marker) {
+    return !DeltaTable.forPath(spark, path(table))
+        .history(100)
+        .where(org.apache.spark.sql.functions.col("userMetadata").equalTo(marker))
+        .isEmpty();
+  }
+
+  private static void backOff(int attempt) {
+    // Jittered, so that writers that lost together do not collide again in lockstep.
+    long millis = 50L * Math.min(attempt, 8) + java.util.concurrent.ThreadLocalRandom.current().nextLong(200);
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new EsteiraException("interrupted while retrying a commit");
     }
   }
 
@@ -115,9 +270,12 @@ public final class Lakehouse {
     if (rows.isEmpty()) {
       return;
     }
-    String condition =
-        rows.stream().map(r -> "(" + keyPredicate(table, r) + ")").distinct().collect(Collectors.joining(" OR "));
-    replace(table, frame(table, rows), condition);
+    replace(table, frame(table, rows), keysOf(table, rows));
+  }
+
+  /** A condition that matches exactly the rows with the keys of {@code rows}. */
+  public static String keysOf(MetaTable table, List<Row> rows) {
+    return rows.stream().map(r -> "(" + keyPredicate(table, r) + ")").distinct().collect(Collectors.joining(" OR "));
   }
 
   private static String keyPredicate(MetaTable table, Row row) {
@@ -138,7 +296,7 @@ public final class Lakehouse {
     withRetry(
         "replace in " + table.name(),
         () -> {
-          rows.select(table.schema().fieldNames()[0], restOf(table))
+          ordered(table, rows)
               .write()
               .format("delta")
               .mode("overwrite")
@@ -148,11 +306,68 @@ public final class Lakehouse {
         });
   }
 
-  private static String[] restOf(MetaTable table) {
+  /** The rows with the table's columns in the table's order (Delta matches columns by name, but be exact). */
+  private static Dataset<Row> ordered(MetaTable table, Dataset<Row> rows) {
     String[] names = table.schema().fieldNames();
-    String[] rest = new String[names.length - 1];
-    System.arraycopy(names, 1, rest, 0, rest.length);
-    return rest;
+    org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[names.length];
+    for (int i = 0; i < names.length; i++) {
+      cols[i] = rows.col("`" + names[i] + "`");
+    }
+    return rows.select(cols);
+  }
+
+  /** A table's state for {@code lakehouse status}: its version on disk and the version this code reads. */
+  public record TableStatus(String table, boolean exists, int version, int current) {
+    public boolean needsMigration() {
+      return exists && version != current;
+    }
+  }
+
+  public List<TableStatus> status(List<MetaTable> tables) {
+    List<TableStatus> out = new ArrayList<>();
+    for (MetaTable t : tables) {
+      boolean exists = isDeltaTable(path(t));
+      out.add(new TableStatus(t.name(), exists, exists ? schemaVersionOf(t) : 0, t.schemaVersion()));
+    }
+    return out;
+  }
+
+  /**
+   * Brings every table to the schema this code reads, in the order given (a migration may read a table
+   * that comes after it as it was). Each table is rewritten in one commit that replaces rows and schema
+   * together, so a crash leaves it at its old or its new version, and rerunning finishes the job.
+   */
+  public List<String> migrate(List<MetaTable> tables, java.util.function.Consumer<String> progress) {
+    List<String> done = new ArrayList<>();
+    for (MetaTable t : tables) {
+      if (!isDeltaTable(path(t))) {
+        continue;
+      }
+      int version = schemaVersionOf(t);
+      if (version == t.schemaVersion()) {
+        continue;
+      }
+      Dataset<Row> rows = spark.read().format("delta").load(path(t));
+      for (int v = version; v < t.schemaVersion(); v++) {
+        Migration m = t.migrations().get(v - 1);
+        progress.accept(t.name() + ": schema version " + v + " -> " + (v + 1) + ": " + m.description());
+        rows = m.transform().apply(this, rows);
+      }
+      // Collected first: the new rows are computed from the table being overwritten.
+      List<Row> migrated = ordered(t, rows).collectAsList();
+      ordered(t, frame(t, migrated))
+          .write()
+          .format("delta")
+          .mode("overwrite")
+          .option("overwriteSchema", "true")
+          .option("userMetadata", "esteira lakehouse migrate to schema version " + t.schemaVersion())
+          .save(path(t));
+      spark.sql("ALTER TABLE delta.`" + path(t) + "` SET TBLPROPERTIES ('" + SCHEMA_VERSION_PROPERTY + "' = '"
+          + t.schemaVersion() + "')");
+      done.add(t.name() + " " + version + " -> " + t.schemaVersion() + " (" + migrated.size() + " rows)");
+    }
+    checked.clear();
+    return done;
   }
 
   /** Runs a Delta commit, retrying when another writer committed first. */
@@ -163,12 +378,7 @@ public final class Lakehouse {
         return commit.get();
       } catch (ConcurrentModificationException e) {
         last = e;
-        try {
-          Thread.sleep(100L * attempt);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+        backOff(attempt);
       }
     }
     throw new EsteiraException(
