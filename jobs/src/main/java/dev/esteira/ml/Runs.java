@@ -13,7 +13,44 @@ public final class Runs {
   private Runs() {}
 
   public static void save(Lakehouse lake, Run run) {
-    lake.upsert(RunTables.RUNS, List.of(Trainer.toRow(run)));
+    lake.upsert(RunTables.RUNS, List.of(toRow(run)));
+  }
+
+  /** Records several runs in one commit. */
+  public static void saveAll(Lakehouse lake, List<Run> runs) {
+    lake.upsert(RunTables.RUNS, runs.stream().map(Runs::toRow).toList());
+  }
+
+  /** The row of {@code runs} for a run, by column name. */
+  static Row toRow(Run r) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("run_id", r.runId());
+    m.put("model", r.model());
+    m.put("kind", r.kind());
+    m.put("status", r.status());
+    m.put("estimator", r.estimator());
+    m.put("params", r.params());
+    m.put("metrics", scala.collection.JavaConverters.mapAsScalaMap(r.metrics()));
+    Map<String, scala.collection.Map<String, Double>> slices = new java.util.TreeMap<>();
+    if (r.sliceMetrics() != null) {
+      r.sliceMetrics().forEach((k, v) -> slices.put(k, scala.collection.JavaConverters.mapAsScalaMap(v)));
+    }
+    m.put("slice_metrics", r.sliceMetrics() == null ? null : scala.collection.JavaConverters.mapAsScalaMap(slices));
+    m.put("dataset", r.dataset());
+    m.put("dataset_version", r.datasetVersion());
+    m.put("batch", r.batch());
+    m.put("train_rows", r.trainRows());
+    m.put("holdout_rows", r.holdoutRows());
+    m.put("config_hash", r.configHash());
+    m.put("code_version", r.codeVersion());
+    m.put("seed", r.seed());
+    m.put("spark_version", r.sparkVersion());
+    m.put("artifact_path", r.artifactPath());
+    m.put("error", r.error());
+    m.put("started_at", r.startedAt());
+    m.put("ended_at", r.endedAt());
+    m.put("duration_ms", r.durationMs());
+    return dev.esteira.lake.Rows.of(RunTables.RUNS.schema(), m);
   }
 
   public static Optional<Run> find(Lakehouse lake, String runId) {
@@ -34,9 +71,14 @@ public final class Runs {
 
   static Run of(Row r) {
     Map<String, Double> metrics = r.getJavaMap(r.fieldIndex("metrics"));
+    Map<String, Map<String, Double>> slices = new java.util.TreeMap<>();
+    if (!r.isNullAt(r.fieldIndex("slice_metrics"))) {
+      Map<String, scala.collection.Map<String, Double>> raw = r.getJavaMap(r.fieldIndex("slice_metrics"));
+      raw.forEach((k, v) -> slices.put(k, scala.collection.JavaConverters.mapAsJavaMap(v)));
+    }
     return new Run(
         r.getAs("run_id"), r.getAs("model"), r.getAs("kind"), r.getAs("status"), r.getAs("estimator"),
-        r.getAs("params"), metrics == null ? Map.of() : Map.copyOf(metrics), r.getAs("slice_metrics"),
+        r.getAs("params"), metrics == null ? Map.of() : Map.copyOf(metrics), slices,
         r.getAs("dataset"), r.getAs("dataset_version"), r.getAs("batch"), r.getAs("train_rows"),
         r.getAs("holdout_rows"), r.getAs("config_hash"), r.getAs("code_version"), r.getAs("seed"),
         r.getAs("spark_version"), r.getAs("artifact_path"), r.getAs("error"), r.getAs("started_at"),

@@ -62,7 +62,10 @@ public final class Artifacts {
     }
   }
 
-  /** Replaces {@code target} with a copy of {@code source}. */
+  /**
+   * Copies {@code source} to {@code target}, a path that must not exist yet: a registered artifact is
+   * never overwritten, so a target that exists is an error, not something to replace.
+   */
   public static void copy(Configuration conf, String source, String target) {
     try {
       Path from = new Path(source);
@@ -70,7 +73,7 @@ public final class Artifacts {
       FileSystem fs = from.getFileSystem(conf);
       FileSystem toFs = to.getFileSystem(conf);
       if (toFs.exists(to)) {
-        toFs.delete(to, true);
+        throw new EsteiraException("cannot copy model artifact to " + target + ": it exists already");
       }
       if (!FileUtil.copy(fs, from, toFs, to, false, conf)) {
         throw new EsteiraException("cannot copy model artifact " + source + " to " + target);
@@ -81,4 +84,13 @@ public final class Artifacts {
     }
   }
 
+  /** Deletes a copy that no committed version points at (its path was unique to one registration attempt). */
+  static void deleteUncommitted(Configuration conf, String target) {
+    try {
+      Path p = new Path(target);
+      p.getFileSystem(conf).delete(p, true);
+    } catch (IOException e) {
+      // An orphan copy is harmless: nothing references it.
+    }
+  }
 }

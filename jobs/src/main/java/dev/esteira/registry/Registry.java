@@ -1,9 +1,7 @@
 package dev.esteira.registry;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.esteira.EsteiraException;
-import dev.esteira.config.Json;
+import dev.esteira.lake.CrashPoints;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.ml.ClassificationMetrics;
 import dev.esteira.ml.ModelSpec;
@@ -16,18 +14,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Row;
 
 /**
- * The model registry: versions with lineage, stages, gated transitions and rollback. Stage changes of
- * several versions (a new production version and the old one archived) are one Delta commit on
- * {@code models}, so at most one version of a model is ever in production; every attempted transition,
- * accepted or refused, is then appended to {@code model_transitions}.
+ * The model registry: versions with lineage, stages, aliases, tags, gated transitions and rollback.
+ *
+ * <p>Every operation is one commit that Delta accepts only on the state it was decided on (see {@link
+ * Lakehouse#commitSequenced}): registering appends one row to {@code models} with the model's next
+ * version number; every change of stage, alias, tag or description appends its rows to {@code
+ * model_transitions}, the log from which the current state is derived. So version numbers are unique, at
+ * most one version is in production and at most one holds each alias at every version of the tables,
+ * whatever the number of concurrent writers, and a crash at any point leaves the registry as it was
+ * before the operation or after it.
  */
 public final class Registry {
   /** Pipelines loaded in this JVM, by artifact path and SHA-256 (see {@link #load}). */
   private static final Map<String, PipelineModel> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+  /** MLflow's rule: aliases are names, never a version number or the reserved "latest". */
+  private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+  private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
 
   private final Lakehouse lake;
 
@@ -35,78 +45,113 @@ public final class Registry {
     this.lake = lake;
   }
 
-  /** The result of a promotion or rollback: what changed (nothing when refused or already done). */
+  /** The result of a stage change: what changed (nothing when refused or already done). */
   public record TransitionResult(
       ModelVersion version, Stage from, Stage to, boolean accepted, boolean unchanged,
       List<GateResult> gates, String message) {}
 
-  public record GateResult(String check, Double value, Double threshold, boolean passed) {}
+  /** One model as read for a decision: its registered versions with their state, and its log. */
+  private record Snapshot(String model, List<ModelVersion> versions, List<Transition> log, RegistryState state) {
+    ModelVersion version(int v) {
+      if (versions.isEmpty()) {
+        throw new EsteiraException("unknown model '" + model + "': no version registered");
+      }
+      return versions.stream()
+          .filter(x -> x.version() == v)
+          .findFirst()
+          .orElseThrow(() -> new EsteiraException(
+              "model '" + model + "' has no version " + v + " (versions: "
+                  + versions.stream().map(ModelVersion::version).toList() + ")"));
+    }
 
-  /** Registers a run's artifact as the next version of its model; a run already registered is returned. */
-  public ModelVersion register(Run run) {
-    return Lakehouse.withRetry(
-        "register " + run.model(),
-        () -> {
-          List<ModelVersion> existing = versions(run.model());
-          Optional<ModelVersion> same =
-              existing.stream().filter(v -> v.runId().equals(run.runId())).findFirst();
-          if (same.isPresent()) {
-            return same.get();
-          }
-          int next = existing.stream().mapToInt(ModelVersion::version).max().orElse(0) + 1;
-          String target = lake.artifactsRoot() + "/" + run.model() + "/versions/" + next;
-          var conf = lake.spark().sparkContext().hadoopConfiguration();
-          Artifacts.copy(conf, run.artifactPath(), target);
-          Timestamp now = Timestamp.from(Instant.now());
-          ModelVersion v =
-              new ModelVersion(
-                  run.model(), next, run.runId(), target, Artifacts.sha256(conf, target), Stage.NONE,
-                  run.metrics(), run.dataset(), run.datasetVersion(), run.batch(), run.configHash(),
-                  run.codeVersion(), now, now);
-          // Insert-only merge: a concurrent registration of the same version number conflicts and retries.
-          lake.upsert(RegistryTables.MODELS, List.of(v.toRow()));
-          return v;
-        });
+    Optional<ModelVersion> production() {
+      return versions.stream().filter(x -> x.stage() == Stage.PRODUCTION).findFirst();
+    }
   }
 
-  public List<ModelVersion> versions(String model) {
+  /** What a change decided: the log rows to commit (none: nothing to do) and what to return. */
+  private record Change<R>(List<Transition> rows, R result) {}
+
+  // ---------------------------------------------------------------- reading
+
+  private Snapshot snapshot(String model) {
+    List<ModelVersion> registered = registrations(model);
+    List<Transition> log = new ArrayList<>();
+    for (Row r : lake.read(RegistryTables.TRANSITIONS).where(RegistryTables.forModel(model)).collectAsList()) {
+      log.add(Transition.of(r));
+    }
+    RegistryState state = RegistryState.replay(log);
+    return new Snapshot(model, registered.stream().map(state::apply).toList(), log, state);
+  }
+
+  private List<ModelVersion> registrations(String model) {
     var frame = lake.read(RegistryTables.MODELS);
     if (model != null) {
-      frame = frame.where(col("model").equalTo(model));
+      frame = frame.where(RegistryTables.forModel(model));
     }
     List<ModelVersion> out = new ArrayList<>();
     for (Row r : frame.collectAsList()) {
-      out.add(ModelVersion.of(r));
+      out.add(ModelVersion.registered(r));
     }
-    out.sort(Comparator.comparing(ModelVersion::model).thenComparing(ModelVersion::version));
+    out.sort(Comparator.comparing(ModelVersion::model).thenComparingInt(ModelVersion::version));
+    return out;
+  }
+
+  /** Every version of a model (of every model when {@code model} is null), with its current state. */
+  public List<ModelVersion> versions(String model) {
+    if (model != null) {
+      return snapshot(model).versions();
+    }
+    Map<String, List<Transition>> logs = new LinkedHashMap<>();
+    for (Row r : lake.read(RegistryTables.TRANSITIONS).collectAsList()) {
+      Transition t = Transition.of(r);
+      logs.computeIfAbsent(t.model(), k -> new ArrayList<>()).add(t);
+    }
+    Map<String, RegistryState> states = new LinkedHashMap<>();
+    List<ModelVersion> out = new ArrayList<>();
+    for (ModelVersion v : registrations(null)) {
+      RegistryState s = states.computeIfAbsent(v.model(), m -> RegistryState.replay(logs.getOrDefault(m, List.of())));
+      out.add(s.apply(v));
+    }
     return out;
   }
 
   public ModelVersion version(String model, int version) {
-    List<ModelVersion> all = versions(model);
-    if (all.isEmpty()) {
+    return snapshot(model).version(version);
+  }
+
+  /** A version given by number or by alias ({@code 3}, {@code champion}). */
+  public ModelVersion resolve(String model, String versionOrAlias) {
+    if (versionOrAlias.matches("\\d{1,9}")) {
+      return version(model, Integer.parseInt(versionOrAlias));
+    }
+    Snapshot s = snapshot(model);
+    if (s.versions().isEmpty()) {
       throw new EsteiraException("unknown model '" + model + "': no version registered");
     }
-    return all.stream()
-        .filter(v -> v.version() == version)
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new EsteiraException(
-                    "model '" + model + "' has no version " + version + " (versions: "
-                        + all.stream().map(ModelVersion::version).toList() + ")"));
+    Integer v = s.state().holder(versionOrAlias).orElseThrow(() -> new EsteiraException(
+        "model '" + model + "' has no version or alias '" + versionOrAlias + "' (aliases: "
+            + s.state().aliases().keySet() + ")"));
+    return s.version(v);
   }
 
   public Optional<ModelVersion> production(String model) {
-    return versions(model).stream().filter(v -> v.stage() == Stage.PRODUCTION).findFirst();
+    return snapshot(model).production();
   }
 
   public ModelVersion requireProduction(String model) {
-    if (versions(model).isEmpty()) {
+    Snapshot s = snapshot(model);
+    if (s.versions().isEmpty()) {
       throw new EsteiraException("unknown model '" + model + "': no version registered");
     }
-    return production(model)
-        .orElseThrow(() -> new EsteiraException("model '" + model + "' has no version in production"));
+    return s.production().orElseThrow(() -> new EsteiraException("model '" + model + "' has no version in production"));
+  }
+
+  /** The model's log, in commit order. */
+  public List<Transition> transitions(String model) {
+    List<Transition> log = new ArrayList<>(snapshot(model).log());
+    log.sort(Comparator.comparingLong(Transition::seq).thenComparingInt(Transition::ordinal));
+    return log;
   }
 
   /**
@@ -124,103 +169,226 @@ public final class Registry {
     return LOADED.computeIfAbsent(v.artifactPath() + "#" + actual, k -> PipelineModel.load(v.artifactPath()));
   }
 
-  public List<Row> transitions(String model) {
-    var frame = lake.read(RegistryTables.TRANSITIONS);
-    if (model != null) {
-      frame = frame.where(col("model").equalTo(model));
+  // ---------------------------------------------------------------- registering
+
+  /**
+   * Registers a run's artifact as the next version of its model; a run already registered is returned.
+   * The artifact is copied first, under a path of its own that no other registration can use, and is
+   * never moved or deleted once a version points at it; a copy left by a crash or by a registration that
+   * lost its race to the same run is never referenced.
+   */
+  public ModelVersion register(Run run) {
+    String model = run.model();
+    var conf = lake.spark().sparkContext().hadoopConfiguration();
+    AtomicReference<String[]> copied = new AtomicReference<>(); // {path, sha256}
+    ModelVersion v = lake.commitSequenced(RegistryTables.MODELS, model, "register " + model, () -> {
+      List<ModelVersion> existing = registrations(model);
+      Optional<ModelVersion> same = existing.stream().filter(x -> x.runId().equals(run.runId())).findFirst();
+      if (same.isPresent()) {
+        return Lakehouse.Decision.nothingToWrite(same.get());
+      }
+      int next = existing.stream().mapToInt(ModelVersion::version).max().orElse(0) + 1;
+      if (copied.get() == null) {
+        String target = lake.artifactsRoot() + "/" + model + "/artifacts/" + run.runId() + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+        Artifacts.copy(conf, run.artifactPath(), target);
+        copied.set(new String[] {target, Artifacts.sha256(conf, target)});
+        CrashPoints.reach("register.after-artifact");
+      }
+      ModelVersion row = new ModelVersion(
+          model, next, run.runId(), copied.get()[0], copied.get()[1], run.metrics(), run.dataset(),
+          run.datasetVersion(), run.batch(), run.configHash(), run.codeVersion(), Timestamp.from(Instant.now()),
+          Stage.NONE, List.of(), Map.of(), null);
+      return new Lakehouse.Decision<>(List.of(row.toRow()), next, row);
+    });
+    if (copied.get() != null && !v.artifactPath().equals(copied.get()[0])) {
+      // Another registration of the same run won: this copy was never committed and is nobody's.
+      Artifacts.deleteUncommitted(conf, copied.get()[0]);
     }
-    return frame.orderBy(col("at"), col("version")).collectAsList();
+    boolean created = copied.get() != null && v.artifactPath().equals(copied.get()[0]);
+    // A run registered before may have moved on since: read its state.
+    return created ? v : version(model, v.version());
+  }
+
+  // ---------------------------------------------------------------- changing state
+
+  /** Commits a change decided on a fresh read of the model, retried from the read on any conflict. */
+  private <R> R change(String model, String what, Function<Snapshot, Change<R>> decide) {
+    return lake.commitSequenced(RegistryTables.TRANSITIONS, model, what, () -> {
+      Snapshot s = snapshot(model);
+      Change<R> c = decide.apply(s);
+      if (c.rows().isEmpty()) {
+        return Lakehouse.Decision.nothingToWrite(c.result());
+      }
+      long seq = s.state().lastSeq() + 1;
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < c.rows().size(); i++) {
+        rows.add(c.rows().get(i).numbered(seq, i).toRow());
+      }
+      return new Lakehouse.Decision<>(rows, seq, c.result());
+    });
   }
 
   /**
    * Moves a version towards {@code target} through the gates the spec declares for it. A version already
    * at or past the target (in production when staging is asked) is left alone and nothing is written, so
-   * a workflow that promotes can be rerun.
+   * a workflow that promotes can be rerun. A move the lifecycle forbids (production not from staging, an
+   * archived version back to staging or production) or that fails its gates is written once as refused.
+   * Promoting to production archives the version in production in the same commit.
    */
   public TransitionResult promote(ModelSpec spec, int version, Stage target, String actor, String reason) {
     if (target == Stage.NONE) {
       throw new EsteiraException("cannot promote to stage 'none'");
     }
-    return Lakehouse.withRetry(
-        "promote " + spec.name() + " v" + version,
-        () -> {
-          ModelVersion v = version(spec.name(), version);
-          if (v.stage() == target || v.stage().reached(target)) {
-            return new TransitionResult(
-                v, v.stage(), target, true, true, List.of(),
-                spec.name() + " v" + version + " is already in " + v.stage().label());
-          }
-          if (target == Stage.PRODUCTION && v.stage() != Stage.STAGING) {
-            // Production is reached through staging only (a rollback is the one way back to it).
-            throw new EsteiraException(
-                spec.name() + " v" + version + " is in " + v.stage().label()
-                    + ": promote it to staging first" + (v.stage() == Stage.ARCHIVED ? ", or use rollback" : ""));
-          }
-          Optional<ModelVersion> champion = production(spec.name());
-          List<GateResult> gates = target == Stage.ARCHIVED ? List.of() : checkGates(spec, v, target, champion);
-          boolean accepted = gates.stream().allMatch(GateResult::passed);
-          Timestamp now = Timestamp.from(Instant.now());
-          String why = reason == null || reason.isBlank() ? "promote to " + target.label() : reason;
-          List<Row> transitions = new ArrayList<>();
-          if (accepted) {
-            List<Row> changes = new ArrayList<>();
-            changes.add(v.inStage(target, now).toRow());
-            if (target == Stage.PRODUCTION && champion.isPresent()) {
-              ModelVersion old = champion.get();
-              changes.add(old.inStage(Stage.ARCHIVED, now).toRow());
-              transitions.add(transition(old, Stage.PRODUCTION, Stage.ARCHIVED, true, actor,
-                  "replaced by v" + version, List.of(), now));
-            }
-            lake.upsert(RegistryTables.MODELS, changes);
-          }
-          transitions.add(0, transition(v, v.stage(), target, accepted, actor, why, gates, now));
-          lake.append(RegistryTables.TRANSITIONS, transitions);
-          String message =
-              accepted
-                  ? spec.name() + " v" + version + ": " + v.stage().label() + " -> " + target.label()
-                  : spec.name() + " v" + version + ": promotion to " + target.label() + " refused by gates: "
-                      + gates.stream().filter(g -> !g.passed()).map(Registry::describe).toList();
-          return new TransitionResult(
-              accepted ? v.inStage(target, now) : v, v.stage(), target, accepted, false, gates, message);
-        });
+    String model = spec.name();
+    return change(model, "promote " + model + " v" + version, s -> {
+      ModelVersion v = s.version(version);
+      Stage from = v.stage();
+      if (from == target || from.reached(target)) {
+        return new Change<>(List.of(), new TransitionResult(
+            v, from, target, true, true, List.of(), model + " v" + version + " is already in " + from.label()));
+      }
+      Timestamp now = Timestamp.from(Instant.now());
+      String why = reason == null || reason.isBlank() ? "promote to " + target.label() : reason;
+      String forbidden = null;
+      if (from == Stage.ARCHIVED) {
+        forbidden = model + " v" + version + " is archived: an archived version comes back only through rollback";
+      } else if (target == Stage.PRODUCTION && from != Stage.STAGING) {
+        forbidden = model + " v" + version + " is in " + from.label() + ": promote it to staging first";
+      }
+      if (forbidden != null) {
+        Transition refused = Transition.of(v, Transition.Kind.STAGE, from, target, null, null, null, false,
+            actor, why + " (refused: " + forbidden + ")", List.of(), now);
+        return new Change<>(List.of(refused), new TransitionResult(v, from, target, false, false, List.of(), forbidden));
+      }
+      Optional<ModelVersion> champion = s.production();
+      List<GateResult> gates = target == Stage.ARCHIVED ? List.of() : checkGates(spec, v, target, champion);
+      boolean accepted = gates.stream().allMatch(GateResult::passed);
+      List<Transition> rows = new ArrayList<>();
+      rows.add(Transition.of(v, Transition.Kind.STAGE, from, target, null, null, null, accepted, actor, why, gates, now));
+      if (accepted && target == Stage.PRODUCTION && champion.isPresent()) {
+        rows.add(Transition.of(champion.get(), Transition.Kind.STAGE, Stage.PRODUCTION, Stage.ARCHIVED, null,
+            null, null, true, actor, "replaced by v" + version, List.of(), now));
+      }
+      String message = accepted
+          ? model + " v" + version + ": " + from.label() + " -> " + target.label()
+          : model + " v" + version + ": promotion to " + target.label() + " refused by gates: "
+              + gates.stream().filter(g -> !g.passed()).map(GateResult::describe).toList();
+      return new Change<>(rows, new TransitionResult(
+          accepted ? v.inStage(target) : v, from, target, accepted, false, gates, message));
+    });
   }
 
-  /** Archives the production version and puts back the one that was in production before it. */
+  /** Archives the production version and puts back the one that was in production before it, in one commit. */
   public TransitionResult rollback(String model, String actor, String reason) {
-    return Lakehouse.withRetry(
-        "rollback " + model,
-        () -> {
-          ModelVersion current = requireProduction(model);
-          List<Row> history = transitions(model);
-          Integer previous = null;
-          for (int i = history.size() - 1; i >= 0; i--) {
-            Row t = history.get(i);
-            if (t.<Boolean>getAs("accepted") && "production".equals(t.getAs("to_stage"))
-                && t.<Integer>getAs("version") != current.version()) {
-              previous = t.getAs("version");
-              break;
-            }
-          }
-          if (previous == null) {
-            throw new EsteiraException(
-                "model '" + model + "': no earlier production version to roll back to (v"
-                    + current.version() + " is the first)");
-          }
-          ModelVersion back = version(model, previous);
-          Timestamp now = Timestamp.from(Instant.now());
-          String why = reason == null || reason.isBlank() ? "rollback" : "rollback: " + reason;
-          lake.upsert(
-              RegistryTables.MODELS,
-              List.of(current.inStage(Stage.ARCHIVED, now).toRow(), back.inStage(Stage.PRODUCTION, now).toRow()));
-          lake.append(
-              RegistryTables.TRANSITIONS,
-              List.of(
-                  transition(current, Stage.PRODUCTION, Stage.ARCHIVED, true, actor, why, List.of(), now),
-                  transition(back, back.stage(), Stage.PRODUCTION, true, actor, why, List.of(), now)));
-          return new TransitionResult(
-              back.inStage(Stage.PRODUCTION, now), back.stage(), Stage.PRODUCTION, true, false, List.of(),
-              model + ": v" + current.version() + " archived, v" + back.version() + " back in production");
-        });
+    return change(model, "rollback " + model, s -> {
+      if (s.versions().isEmpty()) {
+        throw new EsteiraException("unknown model '" + model + "': no version registered");
+      }
+      ModelVersion current = s.production()
+          .orElseThrow(() -> new EsteiraException("model '" + model + "' has no version in production to roll back"));
+      Integer previous = null;
+      List<Transition> log = new ArrayList<>(s.log());
+      log.sort(Comparator.comparingLong(Transition::seq).thenComparingInt(Transition::ordinal).reversed());
+      for (Transition t : log) {
+        if (t.accepted() && t.kind() == Transition.Kind.STAGE && t.toStage() == Stage.PRODUCTION
+            && t.version() != current.version()) {
+          previous = t.version();
+          break;
+        }
+      }
+      if (previous == null) {
+        throw new EsteiraException(
+            "model '" + model + "': no earlier production version to roll back to (v" + current.version()
+                + " is the first)");
+      }
+      ModelVersion back = s.version(previous);
+      Timestamp now = Timestamp.from(Instant.now());
+      String why = reason == null || reason.isBlank() ? "rollback" : "rollback: " + reason;
+      List<Transition> rows = List.of(
+          Transition.of(current, Transition.Kind.STAGE, Stage.PRODUCTION, Stage.ARCHIVED, null, null, null, true, actor, why, List.of(), now),
+          Transition.of(back, Transition.Kind.STAGE, back.stage(), Stage.PRODUCTION, null, null, null, true, actor, why, List.of(), now));
+      return new Change<>(rows, new TransitionResult(
+          back.inStage(Stage.PRODUCTION), back.stage(), Stage.PRODUCTION, true, false, List.of(),
+          model + ": v" + current.version() + " archived, v" + back.version() + " back in production"));
+    });
+  }
+
+  /** Points an alias at a version, taking it from the version that held it (one holder at a time). */
+  public ModelVersion setAlias(String model, String alias, int version, String actor, String reason) {
+    requireAlias(alias);
+    return change(model, "set alias " + alias + " of " + model, s -> {
+      ModelVersion v = s.version(version);
+      Optional<Integer> holder = s.state().holder(alias);
+      if (holder.isPresent() && holder.get() == version) {
+        return new Change<>(List.of(), v);
+      }
+      Transition t = Transition.of(v, Transition.Kind.ALIAS, null, null, alias, null, holder.orElse(null), true,
+          actor, reason, List.of(), Timestamp.from(Instant.now()));
+      List<String> aliases = new ArrayList<>(v.aliases());
+      aliases.add(alias);
+      return new Change<>(List.of(t), v.withState(v.stage(), aliases.stream().sorted().toList(), v.tags(), v.description()));
+    });
+  }
+
+  public ModelVersion removeAlias(String model, String alias, String actor, String reason) {
+    requireAlias(alias);
+    return change(model, "remove alias " + alias + " of " + model, s -> {
+      Integer holder = s.state().holder(alias).orElseThrow(() -> new EsteiraException(
+          "model '" + model + "' has no alias '" + alias + "' (aliases: " + s.state().aliases().keySet() + ")"));
+      ModelVersion v = s.version(holder);
+      Transition t = Transition.of(v, Transition.Kind.ALIAS_REMOVED, null, null, alias, null, null, true, actor,
+          reason, List.of(), Timestamp.from(Instant.now()));
+      return new Change<>(List.of(t), v.withState(v.stage(), v.aliases().stream().filter(a -> !a.equals(alias)).toList(), v.tags(), v.description()));
+    });
+  }
+
+  /** Sets a tag on a version ({@code value} null removes it). */
+  public ModelVersion setTag(String model, int version, String key, String value, String actor) {
+    if (key == null || !TAG_KEY.matcher(key).matches()) {
+      throw new EsteiraException("bad tag key '" + key + "': use 1 to 128 letters, digits and _ . : / -");
+    }
+    return change(model, "tag " + model + " v" + version, s -> {
+      ModelVersion v = s.version(version);
+      String current = v.tags().get(key);
+      if (value == null && current == null) {
+        throw new EsteiraException(model + " v" + version + " has no tag '" + key + "' (tags: " + v.tags().keySet() + ")");
+      }
+      if (value != null && value.equals(current)) {
+        return new Change<>(List.of(), v);
+      }
+      Transition t = Transition.of(v, value == null ? Transition.Kind.TAG_REMOVED : Transition.Kind.TAG, null, null,
+          key, value, null, true, actor, null, List.of(), Timestamp.from(Instant.now()));
+      Map<String, String> tags = new java.util.TreeMap<>(v.tags());
+      if (value == null) {
+        tags.remove(key);
+      } else {
+        tags.put(key, value);
+      }
+      return new Change<>(List.of(t), v.withState(v.stage(), v.aliases(), tags, v.description()));
+    });
+  }
+
+  public ModelVersion describe(String model, int version, String text, String actor) {
+    return change(model, "describe " + model + " v" + version, s -> {
+      ModelVersion v = s.version(version);
+      if (java.util.Objects.equals(text, v.description())) {
+        return new Change<>(List.of(), v);
+      }
+      Transition t = Transition.of(v, Transition.Kind.DESCRIPTION, null, null, null, text, null, true, actor, null,
+          List.of(), Timestamp.from(Instant.now()));
+      return new Change<>(List.of(t), v.withState(v.stage(), v.aliases(), v.tags(), text));
+    });
+  }
+
+  private static void requireAlias(String alias) {
+    if (alias == null || !ALIAS.matcher(alias).matches() || alias.equals("latest")) {
+      throw new EsteiraException("bad alias '" + alias + "': use a lowercase name (letters, digits, _ and -), "
+          + "not a number and not 'latest'");
+    }
+    if (java.util.Arrays.stream(Stage.values()).anyMatch(st -> st.label().equals(alias))) {
+      throw new EsteiraException("bad alias '" + alias + "': it is the name of a stage");
+    }
   }
 
   private static List<GateResult> checkGates(
@@ -249,18 +417,5 @@ public final class Registry {
           "beat champion v" + champion.get().version() + " on " + metric, value, reference, passed));
     }
     return results;
-  }
-
-  private static String describe(GateResult g) {
-    return g.check() + " (value " + g.value() + ", threshold " + g.threshold() + ")";
-  }
-
-  private static Row transition(
-      ModelVersion v, Stage from, Stage to, boolean accepted, String actor, String reason,
-      List<GateResult> gates, Timestamp at) {
-    Map<String, Object> gateJson = new LinkedHashMap<>();
-    gateJson.put("gates", gates);
-    return org.apache.spark.sql.RowFactory.create(
-        v.model(), v.version(), from.label(), to.label(), accepted, actor, reason, Json.write(gateJson), at);
   }
 }
