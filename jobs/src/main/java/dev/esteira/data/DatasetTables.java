@@ -2,18 +2,48 @@ package dev.esteira.data;
 
 import static org.apache.spark.sql.types.DataTypes.*;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_json;
+
 import dev.esteira.lake.MetaTable;
+import dev.esteira.lake.Migration;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /** The tables the {@code data} package owns. */
 public final class DatasetTables {
   private DatasetTables() {}
 
+  /** One expectation's result, as stored in {@code quality} (nested fields nullable: Delta enforces no NOT NULL inside arrays). */
+  public static final StructType EXPECTATION_RESULT =
+      new StructType()
+          .add("expectation", StringType, true)
+          .add("check", StringType, true)
+          .add("column", StringType, true)
+          .add("value", DoubleType, true)
+          .add("passed", BooleanType, true);
+
+  static final DataType QUALITY = createArrayType(EXPECTATION_RESULT, true);
+
   public static final MetaTable DATASET_VERSIONS =
       new MetaTable(
           "dataset_versions",
-          new StructType()
+          schema(QUALITY),
+          List.of("dataset", "batch", "version"),
+          "one row per ingested batch and the Delta version of the dataset table that holds it; an empty "
+              + "batch changes no file, so it shares the version that was current")
+          .withMigrations(
+              new Migration(
+                  schema(StringType),
+                  "quality typed as an array of expectation results instead of JSON text",
+                  (lake, rows) -> rows.withColumn("quality",
+                      from_json(col("quality"), new StructType().add("expectations", QUALITY), Map.of())
+                          .getField("expectations"))));
+
+  private static StructType schema(DataType quality) {
+    return new StructType()
               .add("dataset", StringType, false)
               .add("version", LongType, false)
               .add("batch", StringType, false)
@@ -25,9 +55,7 @@ public final class DatasetTables {
               .add("format", StringType, true)
               .add("contract_status", StringType, false)
               .add("expectations_status", StringType, true)
-              .add("quality", StringType, true)
-              .add("created_at", TimestampType, false),
-          List.of("dataset", "batch", "version"),
-          "one row per ingested batch and the Delta version of the dataset table that holds it; an empty "
-              + "batch changes no file, so it shares the version that was current");
+              .add("quality", quality, true)
+              .add("created_at", TimestampType, false);
+  }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.config.Json;
+import dev.esteira.lake.CrashPoints;
 import dev.esteira.lake.Fingerprints;
 import dev.esteira.lake.Lakehouse;
 import io.delta.tables.DeltaTable;
@@ -54,6 +55,8 @@ public final class Datasets {
       throw BatchReader.unreadable(path, fmt, e);
     }
     String schemaFingerprint = Fingerprints.schema(typed);
+    String table = lake.datasetPath(spec.name());
+    recordUnrecordedIngests(spec.name());
     Optional<DatasetVersion> current = latest(spec.name(), batch);
     if (current.isPresent()
         && current.get().contentFingerprint().equals(content.hash())
@@ -61,7 +64,6 @@ public final class Datasets {
       return new IngestResult(current.get(), true);
     }
 
-    String table = lake.datasetPath(spec.name());
     Dataset<Row> rows = typed.withColumn(BATCH_COLUMN, lit(batch));
     if (!lake.isDeltaTable(table)) {
       Lakehouse.withRetry(
@@ -74,44 +76,95 @@ public final class Datasets {
                   .comment(spec.description())
                   .execute());
     }
+    // The commit carries what dataset_versions records about it, so that a crash between this commit
+    // and that record is healed by the next ingest of the dataset (recordUnrecordedIngests).
+    IngestRecord record = new IngestRecord(batch, content.rows(), schemaFingerprint, content.hash(), path, fmt,
+        java.util.UUID.randomUUID().toString());
+    String marker = record.marker();
     Lakehouse.withRetry(
         "write batch " + batch + " of " + spec.name(),
         () -> {
           rows.write()
               .format("delta")
               .mode("overwrite")
-              .option("replaceWhere", BATCH_COLUMN + " = '" + batch + "'")
+              .option("replaceWhere", BATCH_COLUMN + " = " + dev.esteira.lake.SqlLiterals.of(batch))
+              .option("userMetadata", marker)
               .save(table);
           return null;
         });
-    long version = lastVersionWriting(table, batch);
-    DatasetVersion recorded =
-        new DatasetVersion(
-            spec.name(), version, batch, null, content.rows(), schemaFingerprint, content.hash(), path,
-            fmt, "passed", null, null, Timestamp.from(Instant.now()));
+    CrashPoints.reach("ingest.after-dataset-commit");
+    long version = versionCommitted(table, marker);
+    DatasetVersion recorded = record.toVersion(spec.name(), version, Timestamp.from(Instant.now()));
     lake.upsert(DatasetTables.DATASET_VERSIONS, List.of(recorded.toRow()));
     return new IngestResult(recorded, false);
   }
 
+  /** What an ingest commit of a dataset table carries in its user metadata. */
+  record IngestRecord(String batch, long rows, String schemaFingerprint, String contentFingerprint, String source,
+      String format, String op) {
+    static final String PREFIX = "esteira-ingest ";
+
+    String marker() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("batch", batch);
+      m.put("rows", rows);
+      m.put("schema_fingerprint", schemaFingerprint);
+      m.put("content_fingerprint", contentFingerprint);
+      m.put("source", source);
+      m.put("format", format);
+      m.put("op", op);
+      return PREFIX + Json.write(m);
+    }
+
+    @SuppressWarnings("unchecked")
+    static IngestRecord parse(String marker) {
+      Map<String, Object> m = Json.read(marker.substring(PREFIX.length()), Map.class);
+      return new IngestRecord((String) m.get("batch"), ((Number) m.get("rows")).longValue(),
+          (String) m.get("schema_fingerprint"), (String) m.get("content_fingerprint"), (String) m.get("source"),
+          (String) m.get("format"), (String) m.get("op"));
+    }
+
+    DatasetVersion toVersion(String dataset, long version, Timestamp at) {
+      return new DatasetVersion(dataset, version, batch, null, rows, schemaFingerprint, contentFingerprint, source,
+          format, "passed", null, null, at);
+    }
+  }
+
   /**
-   * The newest commit of the table that wrote this batch (a concurrent writer may have come after). An
-   * empty batch replacing nothing makes no commit: it is held by the version that is current.
+   * The version of the commit carrying {@code marker}. An empty batch replacing nothing makes no commit:
+   * it is held by the version that is current.
    */
-  private long lastVersionWriting(String table, String batch) {
-    List<Row> history =
-        DeltaTable.forPath(lake.spark(), table)
-            .history(20)
-            .select("version", "operationParameters")
-            .collectAsList();
-    String needle = "'" + batch + "'";
+  private long versionCommitted(String table, String marker) {
+    List<Row> history = DeltaTable.forPath(lake.spark(), table).history(100).select("version", "userMetadata").collectAsList();
     for (Row r : history) {
-      Map<String, String> params = r.getJavaMap(1);
-      String predicate = params == null ? null : String.valueOf(params.get("predicate"));
-      if (predicate != null && predicate.contains(needle)) {
+      if (marker.equals(r.getString(1))) {
         return r.getLong(0);
       }
     }
     return history.get(0).getLong(0);
+  }
+
+  /**
+   * Records in {@code dataset_versions} every ingest commit of the dataset that is not recorded there: a
+   * process killed between the two commits of an ingest left one. Reads only recent history.
+   */
+  private void recordUnrecordedIngests(String dataset) {
+    String table = lake.datasetPath(dataset);
+    if (!lake.isDeltaTable(table)) {
+      return;
+    }
+    java.util.Set<Long> recorded = new java.util.HashSet<>();
+    versions(dataset).forEach(v -> recorded.add(v.version()));
+    List<Row> missing = new ArrayList<>();
+    for (Row r : DeltaTable.forPath(lake.spark(), table).history(100)
+        .select("version", "userMetadata", "timestamp").collectAsList()) {
+      String meta = r.getString(1);
+      if (meta != null && meta.startsWith(IngestRecord.PREFIX) && !recorded.contains(r.getLong(0))) {
+        IngestRecord rec = IngestRecord.parse(meta);
+        missing.add(rec.toVersion(dataset, r.getLong(0), r.getTimestamp(2)).toRow());
+      }
+    }
+    lake.upsert(DatasetTables.DATASET_VERSIONS, missing);
   }
 
   /** All versions of a dataset, newest first (or of every dataset when {@code dataset} is null). */
@@ -158,25 +211,38 @@ public final class Datasets {
         + known.stream().map(v -> v.version() + (v.tag() == null ? "" : "#" + v.tag())).toList() + ")";
   }
 
-  /** Names a version; a tag names one version at a time, so it moves from wherever it was. */
+  /**
+   * Names a version; a tag names one version at a time, so it moves from wherever it was. Decided on
+   * the table as of one Delta version and committed only if no other tagging of the dataset committed
+   * since (see {@link Lakehouse#commitSequenced}).
+   */
   public DatasetVersion tag(String dataset, long version, String tag) {
     requireName("tag", tag);
-    DatasetVersion target = version(dataset, version);
-    List<Row> changes = new ArrayList<>();
-    for (DatasetVersion v : versions(dataset)) {
-      if (tag.equals(v.tag()) && v.version() != version) {
-        changes.add(v.withTag(null).toRow());
+    version(dataset, version);
+    return lake.commitSequenced(DatasetTables.DATASET_VERSIONS, "tag:" + dataset, "tag " + dataset, () -> {
+      long read = lake.currentVersion(DatasetTables.DATASET_VERSIONS);
+      List<DatasetVersion> all = new ArrayList<>();
+      for (Row r : lake.readAt(DatasetTables.DATASET_VERSIONS, read).where(col("dataset").equalTo(dataset)).collectAsList()) {
+        all.add(DatasetVersion.of(r));
       }
-    }
-    DatasetVersion tagged = target.withTag(tag);
-    for (DatasetVersion v : versions(dataset)) {
-      // Rows of empty batches may share the version: they describe the same table state.
-      if (v.version() == version) {
-        changes.add(v.withTag(tag).toRow());
+      List<Row> changes = new ArrayList<>();
+      DatasetVersion tagged = null;
+      for (DatasetVersion v : all) {
+        if (tag.equals(v.tag()) && v.version() != version) {
+          changes.add(v.withTag(null).toRow());
+        } else if (v.version() == version) {
+          // Rows of empty batches may share the version: they describe the same table state.
+          tagged = v.withTag(tag);
+          if (!tag.equals(v.tag())) {
+            changes.add(tagged.toRow());
+          }
+        }
       }
-    }
-    lake.upsert(DatasetTables.DATASET_VERSIONS, changes);
-    return tagged;
+      if (changes.isEmpty()) {
+        return Lakehouse.Decision.nothingToWrite(tagged);
+      }
+      return new Lakehouse.Decision<>(changes, read + 1, tagged, Lakehouse.keysOf(DatasetTables.DATASET_VERSIONS, changes));
+    });
   }
 
   /** A batch as it was written, read at its own version; the batch column is dropped. */
@@ -235,11 +301,9 @@ public final class Datasets {
       results.add(new ExpectationReport.Result(e.describe(), e.check(), e.column(), value, passed));
     }
     ExpectationReport report = new ExpectationReport(spec.name(), batch, vf.version().version(), results);
-    Map<String, Object> quality = new LinkedHashMap<>();
-    quality.put("expectations", results);
     lake.upsert(
         DatasetTables.DATASET_VERSIONS,
-        List.of(vf.version().withQuality(report.passed() ? "passed" : "failed", Json.write(quality)).toRow()));
+        List.of(vf.version().withQuality(report.passed() ? "passed" : "failed", results).toRow()));
     return report;
   }
 

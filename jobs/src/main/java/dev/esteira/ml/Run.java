@@ -12,7 +12,7 @@ public record Run(
     String estimator,
     String params,
     Map<String, Double> metrics,
-    String sliceMetrics,
+    Map<String, Map<String, Double>> sliceMetrics,
     String dataset,
     Long datasetVersion,
     String batch,

@@ -2,18 +2,39 @@ package dev.esteira.ml;
 
 import static org.apache.spark.sql.types.DataTypes.*;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_json;
+
 import dev.esteira.lake.MetaTable;
+import dev.esteira.lake.Migration;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /** The tables the {@code ml} package owns. */
 public final class RunTables {
   private RunTables() {}
 
+  /** Metrics per slice: {@code "purpose=business"} to metric to value. */
+  static final DataType SLICE_METRICS =
+      createMapType(StringType, createMapType(StringType, DoubleType, true), true);
+
   public static final MetaTable RUNS =
       new MetaTable(
           "runs",
-          new StructType()
+          schema(SLICE_METRICS),
+          List.of("run_id"),
+          "one row per training run, succeeded or failed; run_id is derived from the run's inputs, so a "
+              + "rerun replaces it")
+          .withMigrations(
+              new Migration(
+                  schema(StringType),
+                  "slice_metrics typed as map<string,map<string,double>> instead of JSON text",
+                  (lake, rows) -> rows.withColumn("slice_metrics", from_json(col("slice_metrics"), SLICE_METRICS, Map.of()))));
+
+  private static StructType schema(DataType sliceMetrics) {
+    return new StructType()
               .add("run_id", StringType, false)
               .add("model", StringType, false)
               .add("kind", StringType, false)
@@ -21,7 +42,7 @@ public final class RunTables {
               .add("estimator", StringType, true)
               .add("params", StringType, true)
               .add("metrics", createMapType(StringType, DoubleType), true)
-              .add("slice_metrics", StringType, true)
+              .add("slice_metrics", sliceMetrics, true)
               .add("dataset", StringType, true)
               .add("dataset_version", LongType, true)
               .add("batch", StringType, true)
@@ -35,7 +56,6 @@ public final class RunTables {
               .add("error", StringType, true)
               .add("started_at", TimestampType, true)
               .add("ended_at", TimestampType, true)
-              .add("duration_ms", LongType, true),
-          List.of("run_id"),
-          "one row per training run; run_id is derived from the run's inputs, so a rerun replaces it");
+              .add("duration_ms", LongType, true);
+  }
 }

@@ -25,7 +25,6 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Trains a model spec on one dataset version and records the run. A run is identified by its inputs
@@ -58,6 +57,25 @@ public final class Trainer {
     }
 
     Instant started = Instant.now();
+    try {
+      return trainRun(spec, data, runId, configHash, codeVersion, started);
+    } catch (RuntimeException e) {
+      // A failed run is recorded too, with its error, so that nothing tried is invisible.
+      Instant ended = Instant.now();
+      String error = dev.esteira.Messages.firstLine(
+          e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
+      Runs.save(lake, new Run(
+          runId, spec.name(), "train", "failed", spec.estimator().type(), Json.write(spec.estimator().params()),
+          Map.of(), null, spec.dataset(), datasetVersion, data.version().batch(), null, null, configHash,
+          codeVersion, spec.split().seed(), lake.spark().version(), null, error, Timestamp.from(started),
+          Timestamp.from(ended), ended.toEpochMilli() - started.toEpochMilli()));
+      throw e;
+    }
+  }
+
+  private TrainResult trainRun(
+      ModelSpec spec, VersionedFrame data, String runId, String configHash, String codeVersion, Instant started) {
+    long datasetVersion = data.version().version();
     Dataset<Row> frame = data.frame();
     requireColumns(spec, frame, data);
     long seed = spec.split().seed();
@@ -103,7 +121,7 @@ public final class Trainer {
     Run run =
         new Run(
             runId, spec.name(), "train", "succeeded", spec.estimator().type(), Json.write(chosen),
-            metrics, Json.write(slices), spec.dataset(), datasetVersion, data.version().batch(),
+            metrics, slices, spec.dataset(), datasetVersion, data.version().batch(),
             trainRows, holdoutRows, configHash, codeVersion, seed, lake.spark().version(), artifact, null,
             Timestamp.from(started), Timestamp.from(ended), ended.toEpochMilli() - started.toEpochMilli());
     Runs.save(lake, run);
@@ -165,13 +183,5 @@ public final class Trainer {
                 + "' batch '" + data.version().batch() + "' does not have (columns: " + have + ")");
       }
     }
-  }
-
-  static Row toRow(Run r) {
-    return RowFactory.create(
-        r.runId(), r.model(), r.kind(), r.status(), r.estimator(), r.params(),
-        scala.collection.JavaConverters.mapAsScalaMap(r.metrics()), r.sliceMetrics(), r.dataset(),
-        r.datasetVersion(), r.batch(), r.trainRows(), r.holdoutRows(), r.configHash(), r.codeVersion(),
-        r.seed(), r.sparkVersion(), r.artifactPath(), r.error(), r.startedAt(), r.endedAt(), r.durationMs());
   }
 }
