@@ -10,7 +10,9 @@ import dev.esteira.jobs.JobContext;
 import dev.esteira.jobs.JobOutput;
 import dev.esteira.jobs.JobParams;
 import dev.esteira.jobs.Jobs;
+import dev.esteira.lake.CrashPoints;
 import dev.esteira.lake.Fingerprints;
+import dev.esteira.lake.Rows;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Runs a workflow on one SparkSession: validates the whole DAG and every step's parameters before
@@ -95,32 +96,61 @@ public final class WorkflowRunner {
     return new Plan(spec, runId, params, steps);
   }
 
+  /**
+   * Runs a plan, recording as it goes so that a process killed at any moment leaves a true record: the
+   * run (step {@code '*'}) and each step attempt are written as {@code running} before they start, in the
+   * same commit as the outcome of what came before. A run is one incarnation of the workflow with these
+   * parameters ({@code run_attempt}); running again starts a new incarnation and never touches the
+   * record of an earlier one, while {@code resume} continues the latest incarnation from its first step
+   * that did not succeed, whether it failed or was killed.
+   */
   public RunResult run(Plan plan, boolean resume) {
     var lake = context.lake();
     var table = WorkflowTables.WORKFLOW_RUNS;
+    List<Row> previous = lake.read(table).where(col("run_id").equalTo(plan.runId())).collectAsList();
+    int latestIncarnation = 0;
     Map<String, Integer> attemptsSoFar = new HashMap<>();
+    for (Row r : previous) {
+      attemptsSoFar.merge(r.<String>getAs("step"), r.<Integer>getAs("attempt"), Math::max);
+      if (WorkflowTables.RUN_ROW.equals(r.getAs("step"))) {
+        latestIncarnation = Math.max(latestIncarnation, r.<Integer>getAs("attempt"));
+      }
+    }
     Map<String, String> succeeded = new HashMap<>();
+    List<Row> interrupted = new ArrayList<>();
+    int incarnation;
+    Timestamp runStart = Timestamp.from(Instant.now());
     if (resume) {
-      List<Row> previous = lake.read(table).where(col("run_id").equalTo(plan.runId())).collectAsList();
-      if (previous.isEmpty()) {
+      if (latestIncarnation == 0) {
         throw new WorkflowException(
             "nothing to resume: workflow '" + plan.spec().name() + "' has no recorded run " + plan.runId()
                 + " with these parameters");
       }
+      incarnation = latestIncarnation;
       for (Row r : previous) {
-        String step = r.getAs("step");
-        attemptsSoFar.merge(step, r.<Integer>getAs("attempt"), Math::max);
-        if ("succeeded".equals(r.getAs("state"))) {
-          succeeded.put(step, r.getAs("message"));
+        Integer of = r.getAs("run_attempt");
+        if (of == null || of != incarnation) {
+          continue;
+        }
+        if ("succeeded".equals(r.getAs("state")) && !WorkflowTables.RUN_ROW.equals(r.getAs("step"))) {
+          succeeded.put(r.getAs("step"), r.getAs("message"));
+        }
+        if (WorkflowTables.RUN_ROW.equals(r.getAs("step"))) {
+          runStart = r.getAs("started_at");
         }
       }
     } else {
-      // A fresh run with the same identity replaces the record of the earlier one.
-      lake.replace(table, lake.frame(table, List.of()), "run_id = '" + plan.runId() + "'");
+      incarnation = latestIncarnation + 1;
     }
-    int runAttempt = attemptsSoFar.getOrDefault(WorkflowTables.RUN_ROW, 0) + 1;
-    Timestamp runStart = Timestamp.from(Instant.now());
-    String paramsJson = Json.write(plan.params());
+    for (Row r : previous) {
+      if ("running".equals(r.getAs("state"))) {
+        // Its process was killed: one runner per run at a time, so nothing runs it any more.
+        interrupted.add(withState(r, "interrupted", "the process running it stopped before it ended"));
+      }
+    }
+    RunLog log = new RunLog(plan, incarnation, runStart);
+    log.pending.addAll(interrupted);
+    log.pending.add(log.runRow("running", null, null));
     List<StepOutcome> outcomes = new ArrayList<>();
     String failure = null;
     int index = 0;
@@ -143,9 +173,12 @@ public final class WorkflowRunner {
       for (int tries = 1; tries <= maxAttempts; tries++) {
         attempt++;
         Instant start = Instant.now();
+        log.flush(log.stepRow(ps, attempt, "running", null, null, start, false));
+        CrashPoints.reach("workflow.step-started:" + id);
         try (StepHeartbeat beat = StepHeartbeat.start(lake.spark(), prefix, context.progress())) {
           JobOutput out = ps.job().run(context, ps.params());
-          record(plan, ps, attempt, "succeeded", out.message(), null, start);
+          CrashPoints.reach("workflow.step-done:" + id);
+          log.pending.add(log.stepRow(ps, attempt, "succeeded", out.message(), null, start, true));
           context.progress().report(prefix + ": " + out.message() + " (" + seconds(start) + ")");
           out.alerts().forEach(a -> context.progress().report("ALERT " + a));
           outcomes.add(new StepOutcome(id, "succeeded", attempt, out.message(), out.alerts()));
@@ -153,42 +186,112 @@ public final class WorkflowRunner {
         } catch (RuntimeException e) {
           String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
           error = error == null ? "unknown error" : Messages.firstLine(error);
-          record(plan, ps, attempt, "failed", null, error, start);
-          if (tries < maxAttempts) {
+          log.pending.add(log.stepRow(ps, attempt, "failed", null, error, start, true));
+          boolean retry = tries < maxAttempts && retryable(e);
+          if (retry) {
             context.progress().report(prefix + ": attempt " + attempt + " failed (" + error + "), retrying");
             sleep(context.config().workflow().retryDelaySeconds(), tries);
           } else {
             failure = "workflow '" + plan.spec().name() + "' failed at step '" + id + "' after " + tries
                 + (tries == 1 ? " attempt" : " attempts") + ": " + error;
             outcomes.add(new StepOutcome(id, "failed", attempt, error, List.of()));
+            break;
           }
         }
       }
     }
     String state = failure == null ? "succeeded" : "failed";
-    lake.append(
-        WorkflowTables.WORKFLOW_RUNS,
-        List.of(row(plan.runId(), plan.spec().name(), WorkflowTables.RUN_ROW, null, runAttempt, state,
-            paramsJson, failure == null ? outcomes.size() + " steps succeeded" : null, failure, runStart)));
+    log.flush(log.runRow(state, failure == null ? outcomes.size() + " steps succeeded" : null, failure));
     if (failure != null) {
       throw new WorkflowException(failure + " (run " + plan.runId() + "; rerun with --resume to continue from it)");
     }
     return new RunResult(plan.runId(), plan.spec().name(), state, outcomes);
   }
 
-  private void record(Plan plan, PlannedStep ps, int attempt, String state, String message, String error, Instant start) {
-    // Attempts are numbered per run and step, so appending never duplicates a key.
-    context.lake().append(
-        WorkflowTables.WORKFLOW_RUNS,
-        List.of(row(plan.runId(), plan.spec().name(), ps.step().id(), ps.job().name(), attempt, state,
-            Json.write(ps.params().asMap()), message, error, Timestamp.from(start))));
+  /**
+   * Whether a failed attempt may succeed if tried again: a commit conflict or an I/O error may pass; a
+   * refused contract, a failed expectation, a refused gate or a bad parameter fails the same way again,
+   * and retrying it would only write its refusal once more.
+   */
+  static boolean retryable(Throwable e) {
+    if (e instanceof WorkflowException || e instanceof dev.esteira.config.ConfigException) {
+      return false;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.ConcurrentModificationException || t instanceof java.io.IOException
+          || t instanceof java.io.UncheckedIOException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
-  private static Row row(String runId, String workflow, String step, String job, int attempt, String state,
-      String params, String message, String error, Timestamp start) {
+  /**
+   * The run log of one incarnation: rows wait in {@code pending} and go out together with the next
+   * {@code running} row, so each step costs one commit; rows are keyed (run_id, step, attempt), so
+   * writing a row again replaces it.
+   */
+  private final class RunLog {
+    final Plan plan;
+    final int incarnation;
+    final Timestamp runStart;
+    final List<Row> pending = new ArrayList<>();
+
+    RunLog(Plan plan, int incarnation, Timestamp runStart) {
+      this.plan = plan;
+      this.incarnation = incarnation;
+      this.runStart = runStart;
+    }
+
+    void flush(Row row) {
+      pending.add(row);
+      context.lake().upsert(WorkflowTables.WORKFLOW_RUNS, new ArrayList<>(pending));
+      pending.clear();
+    }
+
+    Row runRow(String state, String message, String error) {
+      boolean ended = !state.equals("running");
+      return row(plan.runId(), plan.spec().name(), WorkflowTables.RUN_ROW, null, incarnation, incarnation, state,
+          Json.write(plan.params()), message, error, runStart, ended);
+    }
+
+    Row stepRow(PlannedStep ps, int attempt, String state, String message, String error, Instant start, boolean ended) {
+      return row(plan.runId(), plan.spec().name(), ps.step().id(), ps.job().name(), attempt, incarnation, state,
+          Json.write(ps.params().asMap()), message, error, Timestamp.from(start), ended);
+    }
+  }
+
+  private static Row withState(Row r, String state, String error) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String f : r.schema().fieldNames()) {
+      m.put(f, r.getAs(f));
+    }
+    m.put("state", state);
+    m.put("error", error);
+    return Rows.of(WorkflowTables.WORKFLOW_RUNS.schema(), m);
+  }
+
+  private static Row row(String runId, String workflow, String step, String job, int attempt, int runAttempt,
+      String state, String params, String message, String error, Timestamp start, boolean ended) {
     Instant end = Instant.now();
-    return RowFactory.create(runId, workflow, step, job, attempt, state, params, message, error, start,
-        Timestamp.from(end), end.toEpochMilli() - start.getTime());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run_id", runId);
+    m.put("workflow", workflow);
+    m.put("step", step);
+    m.put("job", job);
+    m.put("attempt", attempt);
+    m.put("run_attempt", runAttempt);
+    m.put("state", state);
+    m.put("params", params);
+    m.put("message", message);
+    m.put("error", error);
+    m.put("started_at", start);
+    m.put("ended_at", ended ? Timestamp.from(end) : null);
+    m.put("duration_ms", ended ? end.toEpochMilli() - start.getTime() : null);
+    return Rows.of(WorkflowTables.WORKFLOW_RUNS.schema(), m);
   }
 
   private static String seconds(Instant start) {

@@ -2,7 +2,10 @@ package dev.esteira.workflow;
 
 import static org.apache.spark.sql.types.DataTypes.*;
 
+import static org.apache.spark.sql.functions.lit;
+
 import dev.esteira.lake.MetaTable;
+import dev.esteira.lake.Migration;
 import java.util.List;
 import org.apache.spark.sql.types.StructType;
 
@@ -16,19 +19,34 @@ public final class WorkflowTables {
   public static final MetaTable WORKFLOW_RUNS =
       new MetaTable(
           "workflow_runs",
-          new StructType()
-              .add("run_id", StringType, false)
-              .add("workflow", StringType, false)
-              .add("step", StringType, false)
-              .add("job", StringType, true)
-              .add("attempt", IntegerType, false)
-              .add("state", StringType, false)
-              .add("params", StringType, true)
-              .add("message", StringType, true)
-              .add("error", StringType, true)
-              .add("started_at", TimestampType, false)
-              .add("ended_at", TimestampType, true)
-              .add("duration_ms", LongType, true),
+          schema(true),
           List.of("run_id", "step", "attempt"),
-          "one row per workflow run (step '*') and per attempt of each of its steps");
+          "one row per incarnation of a workflow run (step '*', attempt = run_attempt) and per attempt of "
+              + "each of its steps, written as running when it starts")
+          .withMigrations(
+              new Migration(
+                  schema(false),
+                  "run_attempt: the incarnation of the run an attempt belongs to (earlier runs kept; rows "
+                      + "of schema 1 were all of one incarnation)",
+                  (lake, rows) -> rows.withColumn("run_attempt", lit(1))));
+
+  private static StructType schema(boolean withRunAttempt) {
+    StructType s =
+        new StructType()
+            .add("run_id", StringType, false)
+            .add("workflow", StringType, false)
+            .add("step", StringType, false)
+            .add("job", StringType, true)
+            .add("attempt", IntegerType, false);
+    if (withRunAttempt) {
+      s = s.add("run_attempt", IntegerType, true);
+    }
+    return s.add("state", StringType, false)
+        .add("params", StringType, true)
+        .add("message", StringType, true)
+        .add("error", StringType, true)
+        .add("started_at", TimestampType, false)
+        .add("ended_at", TimestampType, true)
+        .add("duration_ms", LongType, true);
+  }
 }
