@@ -5,11 +5,11 @@ import dev.esteira.jobs.JobOutput;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.Stage;
+import dev.esteira.registry.Transition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,22 +20,24 @@ import picocli.CommandLine.Parameters;
     description = "The model registry: versions, stages, gated promotions and rollback.",
     subcommands = {
       RegistryCommand.ListVersions.class, RegistryCommand.Show.class, RegistryCommand.Promote.class,
-      RegistryCommand.Rollback.class
+      RegistryCommand.Rollback.class, RegistryCommand.Alias.class, RegistryCommand.Tag.class,
+      RegistryCommand.Describe.class
     })
 final class RegistryCommand implements Runnable {
   @Override
   public void run() {
-    throw new EsteiraException("give a registry command: list, show, promote or rollback");
+    throw new EsteiraException(
+        "give a registry command: list, show, promote, rollback, alias, tag or describe (see `esteira registry --help`)");
   }
 
   static List<Object> summary(ModelVersion v) {
-    return List.of(v.model(), v.version(), v.stage().label(), v.runId(),
+    return List.of(v.model(), v.version(), v.stage().label(), String.join(",", v.aliases()), v.runId(),
         v.dataset() + "@" + v.datasetVersion() + " (" + v.batch() + ")",
         v.metrics().getOrDefault("auc_roc", Double.NaN), v.createdAt().toString());
   }
 
   static final List<String> HEADERS =
-      List.of("model", "version", "stage", "run_id", "trained_on", "auc_roc", "created_at");
+      List.of("model", "version", "stage", "aliases", "run_id", "trained_on", "auc_roc", "created_at");
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered model versions.")
   static final class ListVersions extends BaseCommand {
@@ -61,15 +63,19 @@ final class RegistryCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Parameters(index = "0", paramLabel = "MODEL") String model;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION") Integer version;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION", description = "A version number or an alias.")
+    String version;
 
     @Override
     public Integer call() {
       Registry registry = new Registry(session().lake());
-      ModelVersion v = version == null ? registry.requireProduction(model) : registry.version(model, version);
+      ModelVersion v = version == null ? registry.requireProduction(model) : registry.resolve(model, version);
       List<Map<String, Object>> transitions = new ArrayList<>();
       StringBuilder text = new StringBuilder();
-      text.append(v.model()).append(" v").append(v.version()).append(" [").append(v.stage().label()).append("]\n")
+      text.append(v.model()).append(" v").append(v.version()).append(" [").append(v.stage().label()).append("]")
+          .append(v.aliases().isEmpty() ? "" : " aliases: " + String.join(", ", v.aliases())).append('\n')
+          .append(v.description() == null ? "" : "  description:    " + v.description() + "\n")
+          .append(v.tags().isEmpty() ? "" : "  tags:           " + new java.util.TreeMap<>(v.tags()) + "\n")
           .append("  run:            ").append(v.runId()).append('\n')
           .append("  trained on:     ").append(v.dataset()).append(" version ").append(v.datasetVersion())
           .append(" (batch ").append(v.batch()).append(")\n")
@@ -79,23 +85,34 @@ final class RegistryCommand implements Runnable {
           .append("  sha256:         ").append(v.artifactSha256()).append('\n')
           .append("  metrics:        ").append(new java.util.TreeMap<>(v.metrics())).append('\n')
           .append("  transitions:");
-      for (Row t : registry.transitions(model)) {
-        if (t.<Integer>getAs("version") != v.version()) {
+      for (Transition t : registry.transitions(model)) {
+        if (t.version() != v.version()) {
           continue;
         }
         Map<String, Object> doc = new LinkedHashMap<>();
-        for (String f : t.schema().fieldNames()) {
-          doc.put(f, Output.plain(t.getAs(f)));
-        }
+        doc.put("seq", t.seq());
+        doc.put("kind", t.kind().label());
+        doc.put("from_stage", t.fromStage() == null ? null : t.fromStage().label());
+        doc.put("to_stage", t.toStage() == null ? null : t.toStage().label());
+        doc.put("name", t.name());
+        doc.put("value", t.value());
+        doc.put("previous_version", t.previousVersion());
+        doc.put("accepted", t.accepted());
+        doc.put("actor", t.actor());
+        doc.put("reason", t.reason());
+        doc.put("gate_results", t.gates());
+        doc.put("at", Output.plain(t.at()));
         transitions.add(doc);
-        text.append("\n    ").append(t.<Object>getAs("at")).append("  ").append(t.<String>getAs("from_stage"))
-            .append(" -> ").append(t.<String>getAs("to_stage")).append(t.<Boolean>getAs("accepted") ? "" : "  REFUSED")
-            .append("  by ").append(t.<String>getAs("actor")).append(": ").append(t.<String>getAs("reason"));
+        text.append("\n    ").append(t.at()).append("  ").append(t.summary())
+            .append("  by ").append(t.actor()).append(t.reason() == null ? "" : ": " + t.reason());
       }
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("model", v.model());
       data.put("version", v.version());
       data.put("stage", v.stage().label());
+      data.put("aliases", v.aliases());
+      data.put("tags", v.tags());
+      data.put("description", v.description());
       data.put("run_id", v.runId());
       data.put("dataset", v.dataset());
       data.put("dataset_version", v.datasetVersion());
@@ -151,6 +168,103 @@ final class RegistryCommand implements Runnable {
       ctx.model(model);
       Registry.TransitionResult r = new Registry(ctx.lake()).rollback(model, ctx.actor(), reason);
       out().job(JobOutput.of(r.message(), dev.esteira.jobs.PromoteJob.describe(r)));
+      return 0;
+    }
+  }
+
+  @Command(name = "alias", mixinStandardHelpOptions = true,
+      description = {"Point an alias (champion, challenger, any lowercase name) at a version; it leaves the version "
+          + "that held it. With --delete, remove the alias.", "Example: esteira registry alias loan_default champion 3"})
+  static final class Alias extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MODEL") String model;
+
+    @Parameters(index = "1", paramLabel = "ALIAS") String alias;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "VERSION") Integer version;
+
+    @Option(names = "--delete", description = "Remove the alias from the version that holds it.")
+    boolean delete;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the audit trail.")
+    String reason;
+
+    @Override
+    public Integer call() {
+      if (delete == (version != null)) {
+        throw new EsteiraException("registry alias: give either VERSION or --delete");
+      }
+      var ctx = session().jobContext();
+      Registry registry = new Registry(ctx.lake());
+      ModelVersion v = delete
+          ? registry.removeAlias(model, alias, ctx.actor(), reason)
+          : registry.setAlias(model, alias, version, ctx.actor(), reason);
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("model", model);
+      data.put("alias", alias);
+      data.put("version", delete ? null : v.version());
+      out().result(delete ? model + ": alias " + alias + " removed from v" + v.version()
+          : model + ": alias " + alias + " -> v" + v.version(), data);
+      return 0;
+    }
+  }
+
+  @Command(name = "tag", mixinStandardHelpOptions = true,
+      description = {"Set tags (KEY=VALUE) on a version, or remove them with --delete KEY.",
+          "Example: esteira registry tag loan_default 3 reviewed_by=ana ticket=ML-42"})
+  static final class Tag extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MODEL") String model;
+
+    @Parameters(index = "1", paramLabel = "VERSION") int version;
+
+    @Parameters(index = "2..*", arity = "0..*", paramLabel = "KEY=VALUE") List<String> tags = new ArrayList<>();
+
+    @Option(names = "--delete", paramLabel = "KEY", description = "Remove this tag (repeatable).")
+    List<String> delete = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      if (tags.isEmpty() && delete.isEmpty()) {
+        throw new EsteiraException("registry tag: give KEY=VALUE or --delete KEY");
+      }
+      var ctx = session().jobContext();
+      Registry registry = new Registry(ctx.lake());
+      ModelVersion v = null;
+      for (String kv : tags) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new EsteiraException("registry tag: '" + kv + "' is not KEY=VALUE");
+        }
+        v = registry.setTag(model, version, kv.substring(0, eq), kv.substring(eq + 1), ctx.actor());
+      }
+      for (String key : delete) {
+        v = registry.setTag(model, version, key, null, ctx.actor());
+      }
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("model", model);
+      data.put("version", version);
+      data.put("tags", v.tags());
+      out().result(model + " v" + version + " tags: " + new java.util.TreeMap<>(v.tags()), data);
+      return 0;
+    }
+  }
+
+  @Command(name = "describe", mixinStandardHelpOptions = true, description = "Set the description of a version.")
+  static final class Describe extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MODEL") String model;
+
+    @Parameters(index = "1", paramLabel = "VERSION") int version;
+
+    @Parameters(index = "2", paramLabel = "TEXT") String text;
+
+    @Override
+    public Integer call() {
+      var ctx = session().jobContext();
+      ModelVersion v = new Registry(ctx.lake()).describe(model, version, text, ctx.actor());
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("model", model);
+      data.put("version", version);
+      data.put("description", v.description());
+      out().result(model + " v" + version + ": description set", data);
       return 0;
     }
   }

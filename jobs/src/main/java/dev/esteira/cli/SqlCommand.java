@@ -1,16 +1,21 @@
 package dev.esteira.cli;
 
+import dev.esteira.EsteiraException;
 import dev.esteira.data.DatasetTables;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.MetaTable;
-import dev.esteira.ml.RunTables;
-import dev.esteira.monitor.MonitorTables;
-import dev.esteira.registry.RegistryTables;
-import dev.esteira.workflow.WorkflowTables;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,18 +24,31 @@ import picocli.CommandLine.Parameters;
     name = "sql",
     mixinStandardHelpOptions = true,
     description = {
-      "Run Spark SQL over the lakehouse. Every metadata table is a view of its name (dataset_versions, "
-          + "runs, models, model_transitions, predictions, profiles, drift_metrics, workflow_runs), and "
-          + "every dataset is a view of its name (e.g. loans).",
+      "Run a read-only Spark SQL query over the lakehouse. Every metadata table is a view of its name "
+          + "(dataset_versions, runs, models, model_transitions, predictions, profiles, drift_metrics, "
+          + "workflow_runs), model_versions shows every model version with its current stage and aliases, "
+          + "and every dataset is a view of its name (e.g. loans).",
+      "Queries that write (INSERT, UPDATE, DELETE, MERGE, DROP, RESTORE, ...) are refused unless "
+          + "--allow-writes is given, and even then the metadata tables stay read-only: they change only "
+          + "through Esteira's own operations.",
       "Example: esteira sql \"SELECT batch, count(*) FROM predictions GROUP BY batch\""
     })
 final class SqlCommand extends BaseCommand {
   /** Every metadata table, for views and for the README. */
-  static final List<MetaTable> TABLES =
-      List.of(
-          DatasetTables.DATASET_VERSIONS, RunTables.RUNS, RegistryTables.MODELS, RegistryTables.TRANSITIONS,
-          MonitorTables.PREDICTIONS, MonitorTables.PROFILES, MonitorTables.DRIFT_METRICS,
-          WorkflowTables.WORKFLOW_RUNS);
+  static final List<MetaTable> TABLES = MetadataTables.ALL;
+
+  /** A view over models and model_transitions: each version with the state its log gives it. */
+  static final String MODEL_VERSIONS_VIEW = "model_versions";
+
+  /** Read-only commands that parse to a logical Command but change nothing. */
+  private static final Set<String> READ_ONLY_COMMANDS =
+      Set.of("DescribeRelation", "DescribeColumn", "DescribeFunction", "DescribeNamespace", "ShowTables",
+          "ShowViews", "ShowColumns", "ShowFunctions", "ShowNamespaces", "ShowPartitions",
+          "ShowTableProperties", "ShowCreateTable", "ExplainCommand", "DescribeDeltaHistory",
+          "DescribeDeltaDetailCommand", "DescribeDeltaHistoryCommand", "ShowTablesCommand", "DescribeTableCommand");
+
+  private static final Pattern NOT_FOUND =
+      Pattern.compile("(?:TABLE_OR_VIEW_NOT_FOUND|Table or view not found)[^`]*`([^`]+)`");
 
   @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query.")
   String query;
@@ -38,11 +56,24 @@ final class SqlCommand extends BaseCommand {
   @Option(names = "--limit", paramLabel = "N", description = "Print at most N rows (default: ${DEFAULT-VALUE}).")
   int limit = 200;
 
+  @Option(names = "--allow-writes",
+      description = "Let the query write to datasets and other tables (it can destroy data). Metadata tables stay read-only.")
+  boolean allowWrites;
+
   @Override
   public Integer call() {
     Lakehouse lake = session().lake();
-    registerViews(lake);
-    Dataset<Row> result = lake.spark().sql(query);
+    LogicalPlan parsed = parse(lake, query);
+    String write = writeIn(parsed);
+    if (write != null && !allowWrites) {
+      throw new EsteiraException(
+          "sql: refused a query that writes (" + write + "): `esteira sql` is read-only; metadata tables change "
+              + "only through Esteira's commands, and other tables only with --allow-writes");
+    }
+    if (write != null) {
+      refuseMetadataPaths(lake, query);
+    }
+    Dataset<Row> result = withViews(lake, query, write != null);
     List<Row> rows = result.limit(limit + 1).collectAsList();
     List<List<Object>> cells = new ArrayList<>();
     for (Row r : rows.subList(0, Math.min(limit, rows.size()))) {
@@ -57,13 +88,114 @@ final class SqlCommand extends BaseCommand {
     return 0;
   }
 
-  static void registerViews(Lakehouse lake) {
-    lake.registerViews(TABLES);
-    for (Row r : lake.read(DatasetTables.DATASET_VERSIONS).select("dataset").distinct().collectAsList()) {
-      String name = r.getString(0);
-      if (lake.isDeltaTable(lake.datasetPath(name))) {
-        lake.spark().read().format("delta").load(lake.datasetPath(name)).createOrReplaceTempView(name);
+  private static LogicalPlan parse(Lakehouse lake, String query) {
+    try {
+      return lake.spark().sessionState().sqlParser().parsePlan(query);
+    } catch (Exception e) {
+      if (!(e instanceof AnalysisException)) {
+        throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+      }
+      // Spark's message says what and where: "[PARSE_SYNTAX_ERROR] Syntax error at or near ..." 
+      throw new EsteiraException("sql: " + dev.esteira.Messages.firstLine(String.valueOf(e.getMessage())).trim());
+    }
+  }
+
+  /** The first node of the plan that writes or changes something, or null for a query that only reads. */
+  static String writeIn(LogicalPlan plan) {
+    String name = plan.getClass().getSimpleName();
+    boolean command = plan instanceof org.apache.spark.sql.catalyst.plans.logical.Command;
+    boolean statement = name.endsWith("Statement") || plan.getClass().getName().startsWith("org.apache.spark.sql.delta");
+    if ((command || statement) && !READ_ONLY_COMMANDS.contains(name)) {
+      return name;
+    }
+    if (name.equals("ExplainCommand")) {
+      return null;
+    }
+    for (LogicalPlan child : scala.collection.JavaConverters.seqAsJavaList(plan.children())) {
+      String w = writeIn(child);
+      if (w != null) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private static void refuseMetadataPaths(Lakehouse lake, String query) {
+    String q = query.toLowerCase(Locale.ROOT);
+    for (MetaTable t : TABLES) {
+      String path = lake.path(t).replaceFirst("^file:", "").toLowerCase(Locale.ROOT);
+      if (q.contains(path)) {
+        throw new EsteiraException("sql: refused: the query names the metadata table " + t.name()
+            + " by its path; metadata tables change only through Esteira's commands");
       }
     }
   }
+
+  /**
+   * Runs the query, registering a view only for a table it names: setting up every table and dataset as
+   * a view costs a Delta log read each, most of them for nothing. When Spark reports a missing table that
+   * Esteira knows, its view is registered and the query analysed again.
+   */
+  static Dataset<Row> withViews(Lakehouse lake, String query, boolean readOnlyCopies) {
+    Set<String> registered = new HashSet<>();
+    while (true) {
+      try {
+        return lake.spark().sql(query);
+      } catch (Exception e) {
+        if (!(e instanceof AnalysisException)) {
+          throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+        Matcher m = NOT_FOUND.matcher(String.valueOf(e.getMessage()));
+        if (!m.find()) {
+          throw e;
+        }
+        String[] parts = m.group(1).split("`?\\.`?");
+        String name = parts[parts.length - 1].toLowerCase(Locale.ROOT);
+        if (!registered.add(name) || !registerView(lake, name, readOnlyCopies)) {
+          throw new EsteiraException("sql: " + dev.esteira.Messages.firstLine(String.valueOf(e.getMessage())).trim());
+        }
+      }
+    }
+  }
+
+  /** Registers the view of a metadata table, of model_versions or of a dataset; false for an unknown name. */
+  static boolean registerView(Lakehouse lake, String name, boolean readOnlyCopy) {
+    Optional<MetaTable> table = MetadataTables.named(name);
+    if (table.isPresent()) {
+      Dataset<Row> rows = lake.read(table.get());
+      // A copy is no Delta table: a write through the view cannot reach the metadata table.
+      (readOnlyCopy ? rows.localCheckpoint(true) : rows).createOrReplaceTempView(table.get().name());
+      return true;
+    }
+    if (name.equals(MODEL_VERSIONS_VIEW)) {
+      registerView(lake, "models", readOnlyCopy);
+      registerView(lake, "model_transitions", readOnlyCopy);
+      lake.spark().sql(MODEL_VERSIONS_SQL).createOrReplaceTempView(MODEL_VERSIONS_VIEW);
+      return true;
+    }
+    if (name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") && lake.isDeltaTable(lake.datasetPath(name))
+        && !lake.read(DatasetTables.DATASET_VERSIONS).where(org.apache.spark.sql.functions.col("dataset").equalTo(name)).isEmpty()) {
+      lake.spark().read().format("delta").load(lake.datasetPath(name)).createOrReplaceTempView(name);
+      return true;
+    }
+    return false;
+  }
+
+  /** The current stage, aliases, tags and description of every version, replayed from the log in SQL. */
+  static final String MODEL_VERSIONS_SQL =
+      "WITH log AS (SELECT *, row_number() OVER (PARTITION BY model, version, kind, name ORDER BY seq DESC, ordinal DESC) AS newest "
+          + "  FROM model_transitions WHERE accepted), "
+          + "stage AS (SELECT model, version, to_stage AS stage FROM log WHERE kind = 'stage' AND newest = 1), "
+          + "alias_last AS (SELECT model, name, version, kind, row_number() OVER (PARTITION BY model, name ORDER BY seq DESC, ordinal DESC) AS n "
+          + "  FROM model_transitions WHERE accepted AND kind IN ('alias', 'alias_removed')), "
+          + "alias AS (SELECT model, version, sort_array(collect_list(name)) AS aliases FROM alias_last "
+          + "  WHERE n = 1 AND kind = 'alias' GROUP BY model, version), "
+          + "tag AS (SELECT model, version, map_from_entries(collect_list(struct(name, value))) AS tags FROM log "
+          + "  WHERE kind IN ('tag', 'tag_removed') AND newest = 1 AND kind = 'tag' GROUP BY model, version), "
+          + "descr AS (SELECT model, version, value AS description FROM log WHERE kind = 'description' AND newest = 1) "
+          + "SELECT m.model, m.version, coalesce(stage.stage, 'none') AS stage, coalesce(alias.aliases, array()) AS aliases, "
+          + "  tag.tags, descr.description, m.run_id, m.metrics, m.dataset, m.dataset_version, m.batch, "
+          + "  m.artifact_path, m.artifact_sha256, m.created_at "
+          + "FROM models m LEFT JOIN stage USING (model, version) LEFT JOIN alias USING (model, version) "
+          + "LEFT JOIN tag USING (model, version) LEFT JOIN descr USING (model, version)";
 }
