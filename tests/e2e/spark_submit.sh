@@ -102,11 +102,11 @@ for k, v in rows[0].items():
 # Counts and facts the checks need, in one query (each bin/esteira sql starts a SparkSession).
 STATE_SQL="
 SELECT
-  (SELECT count(*) FROM models WHERE model = '$MODEL' AND stage = 'production') AS prod_versions,
-  (SELECT max(version) FROM models WHERE model = '$MODEL' AND stage = 'production') AS prod_version,
+  (SELECT count(*) FROM model_versions WHERE model = '$MODEL' AND stage = 'production') AS prod_versions,
+  (SELECT max(version) FROM model_versions WHERE model = '$MODEL' AND stage = 'production') AS prod_version,
   (SELECT count(*) FROM predictions WHERE batch = 'day-01') AS day_preds,
   (SELECT count(*) FROM predictions WHERE batch = 'day-01' AND model = '$MODEL' AND version =
-     (SELECT max(version) FROM models WHERE model = '$MODEL' AND stage = 'production')) AS day_preds_prod,
+     (SELECT max(version) FROM model_versions WHERE model = '$MODEL' AND stage = 'production')) AS day_preds_prod,
   (SELECT count(DISTINCT row_id) FROM predictions WHERE batch = 'day-01') AS day_pred_ids,
   (SELECT count(*) FROM drift_metrics WHERE batch = 'day-01') AS day_drift,
   (SELECT count(*) FROM dataset_versions WHERE dataset = 'loans' AND batch = 'day-01') AS day_versions,

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.esteira.config.Json;
 import dev.esteira.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,26 +19,8 @@ class CommandLineTest {
 
   record Result(int code, String out, String err) {}
 
-  static synchronized Result run(String... args) {
-    TestSpark.spark();
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of("--lakehouse", lake.toString(), "-q"));
-    if (!List.of(args).contains("--conf-dir")) {
-      all.addAll(List.of("--conf-dir", TestSpark.confDir().toString()));
-    }
-    all.addAll(List.of(args));
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = Main.execute(all.toArray(new String[0]));
-      return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  static Result run(String... args) {
+    return InProcessCli.run(lake, args);
   }
 
   @BeforeAll

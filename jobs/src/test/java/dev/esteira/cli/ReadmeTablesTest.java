@@ -23,13 +23,20 @@ class ReadmeTablesTest {
   @Test
   void everyTableIsDocumentedWithItsColumnsTypesAndNullability() throws IOException {
     Map<String, List<String>> documented = new LinkedHashMap<>();
+    Map<String, StringBuilder> text = new LinkedHashMap<>();
     List<String> current = null;
+    StringBuilder currentText = null;
     for (String line : Files.readAllLines(TestSpark.projectRoot().resolve("README.md"))) {
       Matcher h = HEADING.matcher(line);
       if (h.matches()) {
         current = new ArrayList<>();
         documented.put(h.group(1), current);
+        currentText = new StringBuilder();
+        text.put(h.group(1), currentText);
         continue;
+      }
+      if (currentText != null) {
+        currentText.append(line).append('\n');
       }
       Matcher r = ROW.matcher(line);
       if (current != null && r.matches()) {
@@ -42,6 +49,8 @@ class ReadmeTablesTest {
         expected.add(f.name() + " " + f.dataType().simpleString() + " " + (f.nullable() ? "yes" : "no"));
       }
       assertEquals(expected, documented.get(table.name()), "README section of " + table.name());
+      assertTrue(text.get(table.name()).toString().contains("Schema version " + table.schemaVersion() + "."),
+          "README section of " + table.name() + " states its schema version " + table.schemaVersion());
     }
     assertEquals(SqlCommand.TABLES.size(), documented.size(), "no README section for a table that does not exist");
   }

@@ -59,9 +59,9 @@ class DemoEndToEndTest {
   @Test
   void oneRunAndExactlyOneVersionInProductionWithTheTransitionsThatPutItThere() {
     assertEquals(1, lake.read(RunTables.RUNS).count());
-    List<Row> models = lake.read(RegistryTables.MODELS).collectAsList();
-    assertEquals(1, models.stream().filter(r -> "production".equals(r.getAs("stage"))).count());
-    List<Row> transitions = lake.read(RegistryTables.TRANSITIONS).orderBy("at").collectAsList();
+    var versions = new dev.esteira.registry.Registry(lake).versions("loan_default");
+    assertEquals(1, versions.stream().filter(v -> v.stage() == dev.esteira.registry.Stage.PRODUCTION).count());
+    List<Row> transitions = lake.read(RegistryTables.TRANSITIONS).orderBy("seq", "ordinal").collectAsList();
     assertEquals(List.of("none->staging", "staging->production"),
         transitions.stream().map(t -> t.getAs("from_stage") + "->" + t.getAs("to_stage")).toList());
     assertTrue(transitions.stream().allMatch(t -> t.<Boolean>getAs("accepted")));
@@ -69,7 +69,7 @@ class DemoEndToEndTest {
 
   @Test
   void everyDayIsScoredByTheProductionVersionAndDriftAlertsFromTheDriftDayOn() {
-    int production = lake.read(RegistryTables.MODELS).where(col("stage").equalTo("production")).first().getAs("version");
+    int production = new dev.esteira.registry.Registry(lake).requireProduction("loan_default").version();
     Map<String, Set<String>> alerting = new LinkedHashMap<>();
     for (Row r : lake.read(MonitorTables.DRIFT_METRICS).where(col("alerting")).collectAsList()) {
       alerting.computeIfAbsent(r.getAs("batch"), k -> new HashSet<>()).add(r.getAs("column"));

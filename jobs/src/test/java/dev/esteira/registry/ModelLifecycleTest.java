@@ -169,10 +169,14 @@ class ModelLifecycleTest {
     assertFalse(r.accepted());
     assertTrue(r.message().contains("refused"), r.message());
     assertEquals(Stage.NONE, registry.version("loan_default", 1).stage());
-    List<Row> t = registry.transitions("loan_default");
+    List<Transition> t = registry.transitions("loan_default");
     assertEquals(1, t.size());
-    assertFalse(t.get(0).<Boolean>getAs("accepted"));
-    assertTrue(t.get(0).<String>getAs("gate_results").contains("min auc_roc"));
+    assertFalse(t.get(0).accepted());
+    assertEquals("min auc_roc", t.get(0).gates().get(0).check());
+    assertFalse(t.get(0).gates().get(0).passed());
+    // Typed in the table too: Spark SQL filters the gates without from_json.
+    assertEquals(1, lake.read(dev.esteira.registry.RegistryTables.TRANSITIONS)
+        .where("exists(gate_results, g -> g.check = 'min auc_roc' AND NOT g.passed)").count());
   }
 
   @Test
@@ -197,9 +201,13 @@ class ModelLifecycleTest {
     assertNotEquals(firstRun.runId(), second.runId());
     ModelVersion v2 = registry.register(second);
     assertEquals(2, v2.version());
-    EsteiraException skipped =
-        assertThrows(EsteiraException.class, () -> registry.promote(spec, 2, Stage.PRODUCTION, "tester", null));
-    assertTrue(skipped.getMessage().contains("promote it to staging first"), skipped.getMessage());
+    int before = registry.transitions("loan_default").size();
+    Registry.TransitionResult skipped = registry.promote(spec, 2, Stage.PRODUCTION, "tester", null);
+    assertFalse(skipped.accepted());
+    assertTrue(skipped.message().contains("promote it to staging first"), skipped.message());
+    // The refused move is in the audit trail, once.
+    assertEquals(before + 1, registry.transitions("loan_default").size());
+    assertEquals(Stage.NONE, registry.version("loan_default", 2).stage());
 
     ModelSpec unbeatable = withGates("{production: {beat_champion: auc_roc, min_delta: 1.0}}");
     assertTrue(registry.promote(unbeatable, 2, Stage.STAGING, "tester", null).accepted());
@@ -222,9 +230,14 @@ class ModelLifecycleTest {
     assertEquals(1, r.version().version());
     assertEquals(1, registry.requireProduction("loan_default").version());
     assertEquals(Stage.ARCHIVED, registry.version("loan_default", 2).stage());
-    List<Row> last = registry.transitions("loan_default");
-    assertTrue(last.stream().anyMatch(t -> "rollback: v2 misbehaves".equals(t.getAs("reason"))
-        && t.<Integer>getAs("version") == 1 && "production".equals(t.getAs("to_stage"))));
+    List<Transition> last = registry.transitions("loan_default");
+    assertTrue(last.stream().anyMatch(t -> "rollback: v2 misbehaves".equals(t.reason())
+        && t.version() == 1 && t.toStage() == Stage.PRODUCTION));
+    // An archived version never comes back by promotion: only rollback brings one back.
+    Registry.TransitionResult back = registry.promote(spec, 2, Stage.STAGING, "tester", null);
+    assertFalse(back.accepted());
+    assertTrue(back.message().contains("archived"), back.message());
+    assertEquals(Stage.ARCHIVED, registry.version("loan_default", 2).stage());
   }
 
   @Test
@@ -262,5 +275,24 @@ class ModelLifecycleTest {
     Files.deleteIfExists(metadata.resolveSibling(".part-00000.crc"));
     e = assertThrows(EsteiraException.class, () -> registry.load(v2));
     assertTrue(e.getMessage().contains("refusing to load it"), e.getMessage());
+  }
+
+  @Test
+  @Order(9)
+  void aRefusedPromotionInAWorkflowWithRetriesIsWrittenOnceAndFailsAtOnce() throws IOException {
+    var runner = new dev.esteira.workflow.WorkflowRunner(TestSpark.context(lake));
+    var workflow = Yaml.bind(Yaml.mapper().readTree("""
+        name: refuse
+        retries: 2
+        steps:
+          - {id: promote, job: promote, with: {model: loan_default, stage: staging, version: "2"}}
+        """), dev.esteira.workflow.WorkflowSpec.class, "refuse.yaml");
+    int before = registry.transitions("loan_default").size();
+    var plan = runner.plan(workflow, Map.of(), "refuse.yaml");
+    EsteiraException e = assertThrows(EsteiraException.class, () -> runner.run(plan, false));
+    assertTrue(e.getMessage().contains("after 1 attempt:") && e.getMessage().contains("archived"), e.getMessage());
+    assertEquals(before + 1, registry.transitions("loan_default").size(), "one refusal, not one per retry");
+    assertEquals(1, lake.read(dev.esteira.workflow.WorkflowTables.WORKFLOW_RUNS)
+        .where(col("step").equalTo("promote")).count());
   }
 }

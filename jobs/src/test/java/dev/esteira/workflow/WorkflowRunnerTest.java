@@ -104,27 +104,41 @@ class WorkflowRunnerTest {
         """);
     WorkflowRunner.Plan plan = runner.plan(spec, Map.of("data_dir", landing.toString()), "t");
     EsteiraException e = assertThrows(EsteiraException.class, () -> runner.run(plan, false));
-    assertTrue(e.getMessage().contains("failed at step 'ingest' after 2 attempts"), e.getMessage());
+    // A missing input fails the same way however often it is tried: no retry.
+    assertTrue(e.getMessage().contains("failed at step 'ingest' after 1 attempt:"), e.getMessage());
     assertTrue(e.getMessage().contains("input not found"), e.getMessage());
     List<Row> rows = runRows(plan.runId());
-    assertEquals(3, rows.size(), "two failed attempts and the run");
-    assertEquals(2, rows.stream().filter(r -> r.getAs("step").equals("ingest") && r.getAs("state").equals("failed")).count());
+    assertEquals(2, rows.size(), "the failed attempt and the run: " + rows);
+    assertTrue(rows.stream().anyMatch(r -> r.getAs("step").equals("ingest") && r.getAs("state").equals("failed")));
     assertTrue(rows.stream().anyMatch(r -> r.getAs("step").equals("*") && r.getAs("state").equals("failed")));
 
     DemoData.generate(landing, new DemoData.Options(1L, 1, 9, 200, 100, 1));
     WorkflowRunner.RunResult resumed = runner.run(plan, true);
     assertEquals("succeeded", resumed.state());
     rows = runRows(plan.runId());
-    assertTrue(rows.stream().anyMatch(r -> r.getAs("step").equals("ingest") && r.<Integer>getAs("attempt") == 3
+    assertTrue(rows.stream().anyMatch(r -> r.getAs("step").equals("ingest") && r.<Integer>getAs("attempt") == 2
         && r.getAs("state").equals("succeeded")));
     assertTrue(rows.stream().anyMatch(r -> r.getAs("step").equals("validate") && r.getAs("state").equals("succeeded")));
+    assertEquals(1, rows.stream().filter(r -> r.getAs("step").equals("*")).count(), "resume continues the same run");
+    assertEquals("succeeded", rows.stream().filter(r -> r.getAs("step").equals("*")).findFirst().orElseThrow().getAs("state"));
 
-    // Resuming a finished run runs nothing; running it afresh replaces its record.
+    // Resuming a finished run runs nothing; running it afresh starts a new run_attempt and keeps the old record.
     WorkflowRunner.RunResult nothing = runner.run(plan, true);
     assertTrue(nothing.steps().stream().allMatch(s -> s.attempts() == 0));
     runner.run(plan, false);
     rows = runRows(plan.runId());
-    assertEquals(3, rows.size(), "ingest, validate and the run: " + rows);
+    assertEquals(7, rows.size(), "4 rows of run_attempt 1 and ingest, validate and the run of run_attempt 2: " + rows);
+    assertEquals(3, rows.stream().filter(r -> r.<Integer>getAs("run_attempt") == 2 && r.getAs("state").equals("succeeded")).count());
+  }
+
+  @Test
+  void onlyCommitConflictsAndIoErrorsAreRetried() {
+    assertTrue(WorkflowRunner.retryable(new java.util.ConcurrentModificationException("conflict")));
+    assertTrue(WorkflowRunner.retryable(new RuntimeException(new java.io.IOException("disk"))));
+    assertTrue(WorkflowRunner.retryable(new EsteiraException("gave up", new java.util.ConcurrentModificationException())));
+    assertFalse(WorkflowRunner.retryable(new EsteiraException("contract refused: 3 rows break it")));
+    assertFalse(WorkflowRunner.retryable(new WorkflowException("bad parameter")));
+    assertFalse(WorkflowRunner.retryable(new IllegalStateException("a bug")));
   }
 
   @Test

@@ -1,0 +1,36 @@
+package dev.esteira.cli;
+
+import dev.esteira.testing.TestSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The CLI run in this JVM on the shared SparkSession, its stdout and stderr captured. */
+final class InProcessCli {
+  private InProcessCli() {}
+
+  static synchronized CommandLineTest.Result run(Path lake, String... args) {
+    TestSpark.spark();
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    List<String> all = new ArrayList<>(List.of("--lakehouse", lake.toString(), "-q"));
+    if (!List.of(args).contains("--conf-dir")) {
+      all.addAll(List.of("--conf-dir", TestSpark.confDir().toString()));
+    }
+    all.addAll(List.of(args));
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Main.execute(all.toArray(new String[0]));
+      return new CommandLineTest.Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package dev.esteira.registry;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.esteira.lake.Lakehouse;
+import dev.esteira.ml.ModelSpec;
+import dev.esteira.ml.Run;
+import dev.esteira.ml.Runs;
+import dev.esteira.testing.CliProcess;
+import dev.esteira.testing.TestSpark;
+import io.delta.tables.DeltaTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The registry's invariants under real concurrency and real crashes: threads of one JVM and separate
+ * {@code esteira} processes started together, and a process halted between the steps of an operation.
+ * Every check reads the tables back, at every Delta version where the claim is "at every version".
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RegistryConcurrencyTest {
+  static final String MODEL = "loan_default";
+  static Lakehouse lake;
+  static Path lakeDir;
+  static Path conf;
+  static Registry registry;
+  static String sourceSha;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    lakeDir = TestSpark.newDir("race");
+    lake = new Lakehouse(TestSpark.spark(), lakeDir.toString());
+    registry = new Registry(lake);
+    // Gates every version passes, and no beat-the-champion: each promotion to production is accepted, so
+    // concurrent promotions really race to replace each other.
+    conf = CliProcess.confWith("models/loan_default.yaml", "    beat_champion: auc_roc\n    min_delta: 0.0\n", "");
+    // A real fitted pipeline as the runs' artifact (registration copies and hashes it; nothing loads it).
+    var spark = TestSpark.spark();
+    var frame = spark.sql("SELECT CAST(id AS DOUBLE) AS x FROM range(10)");
+    PipelineModel fitted = new Pipeline()
+        .setStages(new PipelineStage[] {new VectorAssembler().setInputCols(new String[] {"x"}).setOutputCol("v")})
+        .fit(frame);
+    String artifact = lakeDir.resolve("trained/pipeline").toString();
+    fitted.write().save(artifact);
+    sourceSha = Artifacts.sha256(spark.sparkContext().hadoopConfiguration(), artifact);
+    List<Run> runs = new ArrayList<>();
+    Timestamp now = Timestamp.from(Instant.now());
+    for (int i = 1; i <= 17; i++) {
+      runs.add(new Run("run-" + i, MODEL, "train", "succeeded", "logistic_regression", "{}",
+          Map.of("auc_roc", 0.8, "accuracy", 0.75), Map.of(), "loans", 1L, "reference", 100L, 20L, "h", "c", 1L,
+          spark.version(), artifact, null, now, now, 0L));
+    }
+    Runs.saveAll(lake, runs);
+  }
+
+  static Map<String, String> noEnv() {
+    return Map.of();
+  }
+
+  static CliProcess.Handle cli(Map<String, String> env, String... args) {
+    List<String> all = new ArrayList<>(List.of("--conf-dir", conf.toString(), "--lakehouse", lakeDir.toString(),
+        "--master", "local[1]", "-q"));
+    all.addAll(List.of(args));
+    return CliProcess.start(env, all.toArray(new String[0]));
+  }
+
+  private static void assertArtifactsVerify(List<ModelVersion> versions) {
+    var conf = TestSpark.spark().sparkContext().hadoopConfiguration();
+    assertEquals(versions.size(), versions.stream().map(ModelVersion::artifactPath).distinct().count(),
+        "every version has an artifact folder of its own");
+    for (ModelVersion v : versions) {
+      assertEquals(sourceSha, v.artifactSha256(), "v" + v.version());
+      assertEquals(sourceSha, Artifacts.sha256(conf, v.artifactPath()), "v" + v.version() + " files");
+    }
+  }
+
+  @Test
+  @Order(1)
+  void eightThreadsRegisteringAtOnceGetEightConsecutiveVersions() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<ModelVersion>> futures = new ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      String runId = "run-" + i;
+      futures.add(pool.submit(() -> {
+        go.await();
+        return registry.register(Runs.find(lake, runId).orElseThrow());
+      }));
+    }
+    go.countDown();
+    List<Integer> got = new ArrayList<>();
+    for (Future<ModelVersion> f : futures) {
+      got.add(f.get().version());
+    }
+    pool.shutdown();
+    Collections.sort(got);
+    assertEquals(IntStream.rangeClosed(1, 8).boxed().toList(), got);
+    assertEquals(8, lake.read(RegistryTables.MODELS).where(col("model").equalTo(MODEL)).count());
+    List<ModelVersion> versions = registry.versions(MODEL);
+    assertEquals(8, versions.stream().map(ModelVersion::runId).distinct().count());
+    assertArtifactsVerify(versions);
+  }
+
+  @Test
+  @Order(2)
+  void fourProcessesAndFourThreadsRegisteringAtOnceGetEightConsecutiveVersions() throws Exception {
+    List<CliProcess.Handle> started = new ArrayList<>();
+    for (int i = 9; i <= 12; i++) {
+      started.add(cli(noEnv(), "register", "--model", MODEL, "--run-id", "run-" + i));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<ModelVersion>> futures = new ArrayList<>();
+    for (int i = 13; i <= 16; i++) {
+      String runId = "run-" + i;
+      futures.add(pool.submit(() -> registry.register(Runs.find(lake, runId).orElseThrow())));
+    }
+    for (CliProcess.Handle h : started) {
+      CliProcess.Result r = h.await();
+      assertEquals(0, r.exit(), r.toString());
+    }
+    for (Future<ModelVersion> f : futures) {
+      assertTrue(f.get().version() > 8);
+    }
+    pool.shutdown();
+    List<ModelVersion> versions = registry.versions(MODEL);
+    assertEquals(IntStream.rangeClosed(1, 16).boxed().toList(), versions.stream().map(ModelVersion::version).toList());
+    assertEquals(16, versions.stream().map(ModelVersion::runId).distinct().count());
+    assertEquals(16, lake.read(RegistryTables.MODELS).count());
+    assertArtifactsVerify(versions);
+  }
+
+  @Test
+  @Order(3)
+  void fourProcessesPromotingToProductionLeaveOneProductionVersionAtEveryTableVersion() {
+    ModelSpec spec = ModelSpec.load(conf.resolve("models"), MODEL);
+    for (int v = 1; v <= 4; v++) {
+      assertTrue(registry.promote(spec, v, Stage.STAGING, "test", null).accepted());
+    }
+    long before = lake.currentVersion(RegistryTables.TRANSITIONS);
+    List<CliProcess.Handle> started = new ArrayList<>();
+    for (int v = 1; v <= 4; v++) {
+      started.add(cli(noEnv(), "registry", "promote", MODEL, Integer.toString(v), "--to", "production"));
+    }
+    for (CliProcess.Handle h : started) {
+      CliProcess.Result r = h.await();
+      assertEquals(0, r.exit(), r.toString());
+    }
+    long after = lake.currentVersion(RegistryTables.TRANSITIONS);
+    assertEquals(before + 4, after, "one commit per promotion, no lost or doubled commit");
+    for (long version = 0; version <= after; version++) {
+      List<Transition> log = logAt(version);
+      assertTrue(RegistryState.replay(log).inProduction().size() <= 1, "table version " + version + ": " + log);
+    }
+    List<Transition> log = logAt(after);
+    assertEquals(1, RegistryState.replay(log).inProduction().size());
+    long toProduction = log.stream().filter(t -> t.accepted() && t.toStage() == Stage.PRODUCTION).count();
+    long replaced = log.stream().filter(t -> t.fromStage() == Stage.PRODUCTION && t.toStage() == Stage.ARCHIVED).count();
+    assertEquals(4, toProduction);
+    assertEquals(3, replaced, "each promotion after the first archived the version it replaced");
+    assertEquals(1, registry.versions(MODEL).stream().filter(v -> v.stage() == Stage.PRODUCTION).count());
+    assertSequencesAreOnePerCommit(after);
+  }
+
+  @Test
+  @Order(4)
+  void concurrentAliasMovesKeepOneHolderAndLoseNoMove() throws Exception {
+    long before = lake.currentVersion(RegistryTables.TRANSITIONS);
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<ModelVersion>> futures = new ArrayList<>();
+    for (int v = 5; v <= 10; v++) {
+      int version = v;
+      futures.add(pool.submit(() -> {
+        go.await();
+        return registry.setAlias(MODEL, "champion", version, "test", null);
+      }));
+    }
+    go.countDown();
+    for (Future<ModelVersion> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    long after = lake.currentVersion(RegistryTables.TRANSITIONS);
+    assertEquals(before + 6, after);
+    // Replaying the log in order, each move names the holder it took the alias from: no move was decided
+    // on a stale read.
+    List<Transition> log = new ArrayList<>(logAt(after));
+    log.sort(java.util.Comparator.comparingLong(Transition::seq).thenComparingInt(Transition::ordinal));
+    Integer holder = null;
+    int moves = 0;
+    for (Transition t : log) {
+      if (t.kind() == Transition.Kind.ALIAS && "champion".equals(t.name())) {
+        assertEquals(holder, t.previousVersion(), "seq " + t.seq());
+        holder = t.version();
+        moves++;
+      }
+    }
+    assertEquals(6, moves);
+    assertEquals(List.of("champion"), registry.version(MODEL, holder).aliases());
+    assertEquals(1, registry.versions(MODEL).stream().filter(v -> v.aliases().contains("champion")).count());
+    assertSequencesAreOnePerCommit(after);
+  }
+
+  @Test
+  @Order(5)
+  void aRegistrationKilledAfterCopyingItsArtifactLeavesNothingAndTheNextOneRegistersOnce() {
+    CliProcess.Result crashed =
+        cli(Map.of("ESTEIRA_TEST_CRASH_AT", "register.after-artifact"), "register", "--model", MODEL, "--run-id", "run-17").await();
+    assertEquals(137, crashed.exit(), crashed.toString());
+    assertTrue(registry.versions(MODEL).stream().noneMatch(v -> v.runId().equals("run-17")));
+    CliProcess.Result again = cli(noEnv(), "register", "--model", MODEL, "--run-id", "run-17").await();
+    assertEquals(0, again.exit(), again.toString());
+    List<ModelVersion> versions = registry.versions(MODEL);
+    assertEquals(1, versions.stream().filter(v -> v.runId().equals("run-17")).count());
+    assertEquals(17, versions.stream().filter(v -> v.runId().equals("run-17")).findFirst().orElseThrow().version());
+    assertArtifactsVerify(versions);
+    // The killed attempt's copy is left where it was, referenced by nothing.
+    try (var dirs = Files.list(lakeDir.resolve("artifacts/" + MODEL + "/artifacts"))) {
+      assertEquals(2, dirs.filter(p -> p.getFileName().toString().startsWith("run-17-")).count());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The model's log as of a Delta version of model_transitions. */
+  static List<Transition> logAt(long version) {
+    List<Transition> log = new ArrayList<>();
+    for (Row r : lake.readAt(RegistryTables.TRANSITIONS, version).where(col("model").equalTo(MODEL)).collectAsList()) {
+      log.add(Transition.of(r));
+    }
+    return log;
+  }
+
+  /** Every commit of the log holds rows of one seq, and seqs follow each other from 1 without a gap. */
+  static void assertSequencesAreOnePerCommit(long latest) {
+    List<Long> seqs = new ArrayList<>();
+    long previousCount = 0;
+    for (long version = 0; version <= latest; version++) {
+      List<Transition> log = logAt(version);
+      if (log.size() == previousCount) {
+        continue;
+      }
+      List<Long> added = log.stream().map(Transition::seq).distinct().sorted().toList();
+      long newest = added.get(added.size() - 1);
+      assertEquals(log.size() - previousCount, log.stream().filter(t -> t.seq() == newest).count(),
+          "table version " + version + " adds the rows of one seq");
+      seqs.add(newest);
+      previousCount = log.size();
+    }
+    assertEquals(LongStreamRange.of(1, seqs.size()), seqs);
+    assertNotNull(DeltaTable.forPath(TestSpark.spark(), lake.path(RegistryTables.TRANSITIONS)));
+  }
+
+  private static final class LongStreamRange {
+    static List<Long> of(long from, long count) {
+      return java.util.stream.LongStream.range(from, from + count).boxed().toList();
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.esteira.workflow;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.esteira.data.DatasetTables;
+import dev.esteira.demo.DemoData;
+import dev.esteira.lake.Lakehouse;
+import dev.esteira.testing.CliProcess;
+import dev.esteira.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workflows killed at several moments (a real process halted like kill -9 at a marked point), then
+ * resumed or rerun: the tables end exactly as after an uninterrupted run, and no run record is lost.
+ */
+class WorkflowCrashTest {
+  static Path landing;
+  static Path workflow;
+  static Path reference;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    landing = TestSpark.newDir("crash-landing");
+    DemoData.generate(landing, new DemoData.Options(3L, 1, 99, 300, 200, 1));
+    workflow = TestSpark.newDir("crash-workflow").resolve("crashy.yaml");
+    Files.writeString(workflow, """
+        name: crashy
+        params:
+          day: "01"
+        retries: 0
+        steps:
+          - id: ingest
+            job: ingest
+            with: {dataset: loans, path: "%s/daily/day-${day}.csv", batch: "day-${day}"}
+          - id: validate
+            job: validate
+            with: {dataset: loans, batch: "day-${day}"}
+            depends_on: [ingest]
+        """.formatted(landing));
+    reference = TestSpark.newDir("crash-reference");
+    CliProcess.Result r = run(reference, null, false);
+    assertEquals(0, r.exit(), r.toString());
+  }
+
+  static CliProcess.Result run(Path lake, String crashAt, boolean resume) {
+    List<String> args = new ArrayList<>(List.of("--lakehouse", lake.toString(), "--master", "local[1]", "-q",
+        "run", workflow.toString()));
+    if (resume) {
+      args.add("--resume");
+    }
+    return CliProcess.run(crashAt == null ? Map.of() : Map.of("ESTEIRA_TEST_CRASH_AT", crashAt), args.toArray(new String[0]));
+  }
+
+  static List<Row> runLog(Path lake) {
+    return new Lakehouse(TestSpark.spark(), lake.toString()).read(WorkflowTables.WORKFLOW_RUNS)
+        .orderBy("run_attempt", "step", "attempt").collectAsList();
+  }
+
+  static String states(Path lake) {
+    StringBuilder s = new StringBuilder();
+    for (Row r : runLog(lake)) {
+      s.append(r.<Integer>getAs("run_attempt")).append(':').append(r.<String>getAs("step")).append('#')
+          .append(r.<Integer>getAs("attempt")).append('=').append(r.<String>getAs("state")).append(' ');
+    }
+    return s.toString().trim();
+  }
+
+  /** What the jobs wrote, without times: the dataset's rows and its versions table. */
+  static List<String> tables(Path lakeDir) {
+    Lakehouse lake = new Lakehouse(TestSpark.spark(), lakeDir.toString());
+    List<String> out = new ArrayList<>();
+    for (Row r : lake.read(DatasetTables.DATASET_VERSIONS)
+        .select("dataset", "batch", "row_count", "content_fingerprint", "contract_status", "expectations_status", "quality")
+        .orderBy("dataset", "batch").collectAsList()) {
+      out.add(r.toString());
+    }
+    out.add("loans rows: " + TestSpark.spark().read().format("delta").load(lake.datasetPath("loans")).drop("_batch")
+        .orderBy("application_id").collectAsList());
+    return out;
+  }
+
+  @Test
+  void killedBeforeTheFirstStepEndsThenResumed() {
+    Path lake = TestSpark.newDir("crash-first");
+    CliProcess.Result crashed = run(lake, "workflow.step-started:ingest", false);
+    assertEquals(137, crashed.exit(), crashed.toString());
+    assertEquals("1:*#1=running 1:ingest#1=running", states(lake), "the run and its step are on record as running");
+    CliProcess.Result resumed = run(lake, null, true);
+    assertEquals(0, resumed.exit(), resumed.toString());
+    assertEquals("1:*#1=succeeded 1:ingest#1=interrupted 1:ingest#2=succeeded 1:validate#1=succeeded", states(lake));
+    assertEquals(tables(reference), tables(lake));
+  }
+
+  @Test
+  void killedMidRunAfterAStepSucceededThenResumed() {
+    Path lake = TestSpark.newDir("crash-mid");
+    CliProcess.Result crashed = run(lake, "workflow.step-done:validate", false);
+    assertEquals(137, crashed.exit(), crashed.toString());
+    CliProcess.Result resumed = run(lake, null, true);
+    assertEquals(0, resumed.exit(), resumed.toString());
+    // ingest succeeded before the kill and is not run again; validate's killed attempt is on record.
+    assertEquals("1:*#1=succeeded 1:ingest#1=succeeded 1:validate#1=interrupted 1:validate#2=succeeded", states(lake));
+    assertEquals(tables(reference), tables(lake));
+  }
+
+  @Test
+  void killedWhileRerunningADayThatHadSucceededLosesNoEarlierRecord() {
+    Path lake = TestSpark.newDir("crash-rerun");
+    assertEquals(0, run(lake, null, false).exit());
+    CliProcess.Result crashed = run(lake, "workflow.step-done:ingest", false);
+    assertEquals(137, crashed.exit(), crashed.toString());
+    assertEquals("1:*#1=succeeded 1:ingest#1=succeeded 1:validate#1=succeeded 2:*#2=running 2:ingest#2=running",
+        states(lake), "the first run's record is intact while the rerun has no outcome");
+    CliProcess.Result again = run(lake, null, false);
+    assertEquals(0, again.exit(), again.toString());
+    String log = states(lake);
+    assertTrue(log.startsWith(
+        "1:*#1=succeeded 1:ingest#1=succeeded 1:validate#1=succeeded 2:*#2=interrupted 2:ingest#2=interrupted"), log);
+    assertTrue(log.endsWith("3:*#3=succeeded 3:ingest#3=succeeded 3:validate#2=succeeded"), log);
+    assertEquals(tables(reference), tables(lake));
+  }
+
+  @Test
+  void anIngestKilledBetweenItsTwoCommitsIsRecordedByTheNextRun() {
+    Path lake = TestSpark.newDir("crash-ingest");
+    CliProcess.Result crashed = run(lake, "ingest.after-dataset-commit", false);
+    assertEquals(137, crashed.exit(), crashed.toString());
+    Lakehouse l = new Lakehouse(TestSpark.spark(), lake.toString());
+    assertEquals(0, l.read(DatasetTables.DATASET_VERSIONS).count(), "the dataset commit is not recorded yet");
+    assertEquals(0, run(lake, null, false).exit());
+    assertEquals(1, l.read(DatasetTables.DATASET_VERSIONS).where(col("batch").equalTo("day-01")).count());
+    assertEquals(tables(reference), tables(lake));
+  }
+}
