@@ -103,6 +103,10 @@ public final class AirflowSettings {
         throw new ConfigException("the Airflow password file " + file + " is empty");
       }
       return s;
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ConfigException(
+          "the Airflow password file " + file + " does not exist (bin/airflow-local up writes it"
+              + (passwordEnv == null ? "" : "; or set $" + passwordEnv) + ")");
     } catch (IOException e) {
       throw new ConfigException(
           "cannot read the Airflow password file " + file + " (airflow.password_file"
