@@ -134,7 +134,7 @@ if grep -q '"esteira_broken"' "$LOGS/dags.out"; then fail "a DAG was made of the
 
 ESTEIRA_AIRFLOW_PASSWORD=wrong run bad_password "${AF[@]}" dags
 expect_one_error bad_password "refused the credentials of user 'admin'"
-if grep -q "$ESTEIRA_AIRFLOW_PASSWORD" "$LOGS/bad_password.err"; then fail "the password appears in an error"; fi
+if grep -qF -- "$ESTEIRA_AIRFLOW_PASSWORD" "$LOGS/bad_password.err"; then fail "the password appears in an error"; fi
 run unknown_dag "${AF[@]}" trigger esteira_no_such_workflow --param day=01
 expect_one_error unknown_dag "unknown DAG 'esteira_no_such_workflow'"
 
@@ -238,9 +238,10 @@ def tables(rows, airflow):
             if d["step"] not in latest or d["attempt"] > latest[d["step"]]["attempt"]:
                 latest[d["step"]] = d
         for step, d in latest.items():
-            keep = {k: d[k] for k in ("workflow", "step", "job", "state", "message", "error")}
+            # to_json leaves out null fields: .get
+            keep = {k: d.get(k) for k in ("workflow", "step", "job", "state", "message", "error")}
             if step != "*":
-                keep["params"] = d["params"]
+                keep["params"] = d.get("params")
             out["workflow_runs"].append(json.dumps(dict(keep, day=day), sort_keys=True))
     return {t: sorted(v) for t, v in out.items()}
 
