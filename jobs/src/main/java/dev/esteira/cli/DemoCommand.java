@@ -53,8 +53,8 @@ final class DemoCommand extends BaseCommand {
     WorkflowSpec nightlySpec = WorkflowSpec.load(nightly);
     s.progress().report("workflow training");
     runner.run(runner.plan(trainingSpec, Map.of("data_dir", landing), training.toString()), false);
-    for (int d = 1; d <= o.days(); d++) {
-      s.progress().report("workflow nightly, day " + d + " of " + o.days());
+    for (int d = 1; d <= demo.days; d++) {
+      s.progress().report("workflow nightly, day " + d + " of " + demo.days);
       runner.run(
           runner.plan(nightlySpec, Map.of("data_dir", landing, "day", DemoData.day(d)), nightly.toString()), false);
     }
@@ -85,7 +85,7 @@ final class DemoCommand extends BaseCommand {
     }
     List<List<Object>> rows = new ArrayList<>();
     List<Map<String, Object>> days = new ArrayList<>();
-    for (int d = 1; d <= o.days(); d++) {
+    for (int d = 1; d <= demo.days; d++) {
       String batch = "day-" + DemoData.day(d);
       List<String> cols = drifted.getOrDefault(batch, List.of());
       rows.add(List.of(batch, scored.getOrDefault(batch, 0L), cols.isEmpty() ? "-" : String.join(", ", cols)));

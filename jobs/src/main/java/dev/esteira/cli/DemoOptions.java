@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 final class DemoOptions {
   private static final DemoData.Options DEFAULTS = DemoData.Options.defaults();
 
-  @Option(names = "--days", paramLabel = "N", description = "Simulated days (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--days", paramLabel = "N",
+      description = "Simulated days run by the nightly workflow (default: ${DEFAULT-VALUE}); 0 runs none but still "
+          + "writes the default number of days' files, for runs started elsewhere (e.g. by Airflow).")
   int days = DEFAULTS.days();
 
   @Option(names = "--drift-from-day", paramLabel = "K",
@@ -25,6 +27,10 @@ final class DemoOptions {
   long seed = DEFAULTS.seed();
 
   DemoData.Options options() {
-    return new DemoData.Options(seed, days, driftFromDay, referenceRows, rows, DEFAULTS.labelDelayDays());
+    if (days < 0) {
+      throw new dev.esteira.EsteiraException("--days must be at least 0, got " + days);
+    }
+    int generated = days == 0 ? DEFAULTS.days() : days;
+    return new DemoData.Options(seed, generated, driftFromDay, referenceRows, rows, DEFAULTS.labelDelayDays());
   }
 }

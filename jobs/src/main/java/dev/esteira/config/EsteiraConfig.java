@@ -25,8 +25,15 @@ public record EsteiraConfig(
   /** Defaults for workflow steps that do not say otherwise. */
   public record Workflow(Integer retries, Double retryDelaySeconds) {}
 
-  /** Where the Airflow REST API is; credentials come from the environment, never from YAML. */
-  public record Airflow(String url, String usernameEnv, String passwordEnv) {}
+  /**
+   * Where the Airflow REST API is and how to log in. The user name may be written here ({@code username})
+   * or come from the variable named by {@code username_env}; the password comes only from the variable
+   * named by {@code password_env} or from the file named by {@code password_file} (relative to the
+   * folder that holds the configuration folder), never from YAML.
+   */
+  public record Airflow(
+      String url, String username, String usernameEnv, String passwordEnv, String passwordFile,
+      Double connectTimeoutSeconds, Double requestTimeoutSeconds) {}
 
   /** Fails with the dotted key path of the first missing required value. */
   public EsteiraConfig validate(String source) {

@@ -274,7 +274,7 @@ public final class WorkflowRunner {
     return Rows.of(WorkflowTables.WORKFLOW_RUNS.schema(), m);
   }
 
-  private static Row row(String runId, String workflow, String step, String job, int attempt, int runAttempt,
+  static Row row(String runId, String workflow, String step, String job, int attempt, int runAttempt,
       String state, String params, String message, String error, Timestamp start, boolean ended) {
     Instant end = Instant.now();
     Map<String, Object> m = new LinkedHashMap<>();

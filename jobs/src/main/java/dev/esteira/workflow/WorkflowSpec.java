@@ -13,7 +13,28 @@ import java.util.Map;
  * built-ins {@code lakehouse}, {@code run_date} and {@code workflow}.
  */
 public record WorkflowSpec(
-    String name, String description, Map<String, Object> params, Integer retries, List<Step> steps) {
+    String name, String description, Map<String, Object> params, Integer retries, List<Step> steps,
+    Schedule schedule) {
+
+  /**
+   * When a scheduler (Airflow) starts the workflow on its own: {@code cron} is a cron expression or a
+   * preset such as {@code @daily}; {@code date_params} maps a parameter to the strftime format that
+   * derives it from the run's logical date when the run does not set it (e.g. {@code day: "%d"}).
+   */
+  public record Schedule(String cron, Map<String, String> dateParams) {
+    public Schedule {
+      if (cron == null || cron.isBlank()) {
+        throw new IllegalArgumentException("schedule.cron must be a cron expression or a preset such as @daily");
+      }
+      dateParams = dateParams == null ? Map.of() : new LinkedHashMap<>(dateParams);
+      for (Map.Entry<String, String> e : dateParams.entrySet()) {
+        if (e.getValue() == null || !e.getValue().contains("%")) {
+          throw new IllegalArgumentException(
+              "schedule.date_params." + e.getKey() + " must be a strftime format such as \"%d\", got '" + e.getValue() + "'");
+        }
+      }
+    }
+  }
 
   /** One step: a job, its parameters, the steps it waits for, and how often to retry it. */
   public record Step(String id, String job, Map<String, Object> with, List<String> dependsOn, Integer retries) {
@@ -38,6 +59,15 @@ public record WorkflowSpec(
     }
     params = params == null ? Map.of() : new LinkedHashMap<>(params);
     steps = List.copyOf(steps);
+    if (schedule != null) {
+      for (String p : schedule.dateParams().keySet()) {
+        if (!params.containsKey(p)) {
+          throw new IllegalArgumentException(
+              "schedule.date_params names '" + p + "', which is not a parameter of workflow '" + name + "' (parameters: "
+                  + params.keySet() + ")");
+        }
+      }
+    }
   }
 
   public static WorkflowSpec load(Path file) {

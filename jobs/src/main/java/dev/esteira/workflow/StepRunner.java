@@ -1,0 +1,134 @@
+package dev.esteira.workflow;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.esteira.EsteiraException;
+import dev.esteira.Messages;
+import dev.esteira.config.Json;
+import dev.esteira.jobs.JobContext;
+import dev.esteira.jobs.JobOutput;
+import dev.esteira.lake.CrashPoints;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+
+/**
+ * Runs one step of a workflow, once, for a scheduler that owns the run: Airflow runs each step as a
+ * task, names the run, numbers the tries and retries on its own, so here there are no retries and no
+ * ordering. The step is planned exactly as the local runner plans it (same templating, validation and
+ * job), its attempt is recorded in {@code workflow_runs} under the scheduler's run id and try number
+ * (a rerun of the same try replaces its row), and the run's own row (step {@code '*'}) is kept up to
+ * date: failed when a step fails, succeeded once every step's latest attempt succeeded. A night run
+ * by Airflow so leaves the rows the local runner leaves.
+ */
+public final class StepRunner {
+  private final JobContext context;
+
+  public StepRunner(JobContext context) {
+    this.context = context;
+  }
+
+  /** The planned step with this id, or an error naming the workflow's steps. */
+  public static WorkflowRunner.PlannedStep find(WorkflowRunner.Plan plan, String stepId, String source) {
+    return plan.steps().stream()
+        .filter(s -> s.step().id().equals(stepId))
+        .findFirst()
+        .orElseThrow(() -> new WorkflowException(
+            source + ": workflow '" + plan.spec().name() + "' has no step '" + stepId + "' (steps: "
+                + plan.steps().stream().map(s -> s.step().id()).toList() + ")"));
+  }
+
+  /**
+   * Runs step {@code stepId} of {@code plan} once as attempt {@code attempt} (null: one more than the
+   * attempts recorded for it under {@code runId}) of run {@code runId}; throws a
+   * {@link WorkflowException} naming the step when it fails.
+   */
+  public WorkflowRunner.StepOutcome runStep(WorkflowRunner.Plan plan, String stepId, String runId, Integer attempt, String source) {
+    WorkflowRunner.PlannedStep ps = find(plan, stepId, source);
+    var lake = context.lake();
+    var table = WorkflowTables.WORKFLOW_RUNS;
+    int n;
+    if (attempt != null) {
+      n = attempt;
+    } else {
+      List<Row> previous =
+          lake.exists(table)
+              ? lake.read(table).where(col("run_id").equalTo(runId).and(col("step").equalTo(stepId))).select("attempt").collectAsList()
+              : List.of();
+      n = 1 + previous.stream().mapToInt(r -> r.getInt(0)).max().orElse(0);
+    }
+    String prefix = stepId + " (run " + runId + ", attempt " + n + ")";
+    context.progress().report(prefix + ": " + ps.job().name() + " " + ps.params());
+    Instant start = Instant.now();
+    // On record as running before it runs, so that a killed task leaves a true trace.
+    lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "running",
+        Json.write(ps.params().asMap()), null, null, start, false)));
+    CrashPoints.reach("workflow.step-started:" + stepId);
+    try {
+      JobOutput out = ps.job().run(context, ps.params());
+      lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "succeeded",
+          Json.write(ps.params().asMap()), out.message(), null, start, true)));
+      context.progress().report(prefix + ": " + out.message());
+      out.alerts().forEach(a -> context.progress().report("ALERT " + a));
+      updateRunRow(plan, runId, null);
+      return new WorkflowRunner.StepOutcome(stepId, "succeeded", n, out.message(), out.alerts());
+    } catch (RuntimeException e) {
+      String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      error = error == null ? "unknown error" : Messages.firstLine(error);
+      lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "failed",
+          Json.write(ps.params().asMap()), null, error, start, true)));
+      String failure = "workflow '" + plan.spec().name() + "' failed at step '" + stepId + "' (attempt " + n + "): " + error;
+      updateRunRow(plan, runId, failure);
+      throw new WorkflowException(failure + " (run " + runId + ")", e);
+    }
+  }
+
+  /**
+   * The run's own row: failed with {@code failure}, or, when every step's latest attempt succeeded,
+   * succeeded. Each step writes its row before it looks, so of two steps ending together at least the
+   * later one sees both rows (and writing the same run row twice leaves one).
+   */
+  private void updateRunRow(WorkflowRunner.Plan plan, String runId, String failure) {
+    var lake = context.lake();
+    var table = WorkflowTables.WORKFLOW_RUNS;
+    List<Row> rows = lake.read(table).where(col("run_id").equalTo(runId)).collectAsList();
+    Map<String, Integer> latest = new HashMap<>();
+    Map<String, String> state = new HashMap<>();
+    Instant first = Instant.now();
+    for (Row r : rows) {
+      String step = r.getAs("step");
+      if (WorkflowTables.RUN_ROW.equals(step)) {
+        continue;
+      }
+      Timestamp started = r.getAs("started_at");
+      if (started.toInstant().isBefore(first)) {
+        first = started.toInstant();
+      }
+      int a = r.<Integer>getAs("attempt");
+      if (a >= latest.getOrDefault(step, 0)) {
+        latest.put(step, a);
+        state.put(step, r.getAs("state"));
+      }
+    }
+    String params = Json.write(plan.params());
+    if (failure != null) {
+      lake.upsert(table, List.of(row(runId, plan, WorkflowTables.RUN_ROW, null, 1, "failed", params, null, failure, first, true)));
+      return;
+    }
+    boolean done = plan.steps().stream().allMatch(s -> "succeeded".equals(state.get(s.step().id())));
+    if (done) {
+      lake.upsert(table, List.of(row(runId, plan, WorkflowTables.RUN_ROW, null, 1, "succeeded", params,
+          plan.steps().size() + " steps succeeded", null, first, true)));
+    }
+  }
+
+  /** A row of the run log; under a scheduler the run is one incarnation, {@code run_attempt} 1. */
+  private static Row row(String runId, WorkflowRunner.Plan plan, String step, String job, int attempt, String state,
+      String params, String message, String error, Instant start, boolean ended) {
+    return WorkflowRunner.row(runId, plan.spec().name(), step, job, attempt, 1, state, params, message, error,
+        Timestamp.from(start), ended);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.esteira.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.esteira.config.Json;
+import dev.esteira.testing.TestSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the Airflow DAG factory relies on: {@code run --dry-run --format json} is the checked plan,
+ * made without starting Spark, and a bad workflow or a bad {@code --step} is one error line.
+ */
+class WorkflowPlanCommandTest {
+  record Result(int code, String out, String err) {}
+
+  static synchronized Result run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    List<String> all = new ArrayList<>(List.of("-q", "--conf-dir", TestSpark.confDir().toString(), "--lakehouse", "/tmp/plan-lake"));
+    all.addAll(List.of(args));
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Main.execute(all.toArray(new String[0]));
+      return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void theNightlyPlanAsJsonWithItsSchedule() throws Exception {
+    boolean sparkBefore = SparkSession.getDefaultSession().isDefined();
+    String nightly = TestSpark.projectRoot().resolve("workflows/nightly.yaml").toString();
+    Result r = run("run", nightly, "--dry-run", "--format", "json", "--param", "day=07");
+    assertEquals(0, r.code(), r.err());
+    if (!sparkBefore) {
+      assertTrue(SparkSession.getDefaultSession().isEmpty(), "--dry-run started Spark");
+    }
+    JsonNode plan = Json.mapper().readTree(r.out());
+    assertEquals("nightly", plan.path("workflow").asText());
+    assertEquals("${lakehouse}/landing", plan.path("params").path("data_dir").asText(), "declared defaults, unresolved");
+    assertEquals("/tmp/plan-lake/landing", plan.path("resolved_params").path("data_dir").asText());
+    assertEquals("@daily", plan.path("schedule").path("cron").asText());
+    assertEquals("%d", plan.path("schedule").path("date_params").path("day").asText());
+    assertEquals(1, plan.path("retries").asInt());
+    List<String> ids = new ArrayList<>();
+    plan.path("steps").forEach(s -> ids.add(s.path("id").asText()));
+    assertEquals(List.of("ingest", "validate", "score", "profile", "drift", "ingest_labels"), ids);
+    JsonNode drift = plan.path("steps").get(4);
+    assertEquals("profile", drift.path("depends_on").get(0).asText());
+    assertEquals("day-07", drift.path("params").path("batch").asText());
+  }
+
+  @Test
+  void badStepsAndSchedulesAreOneLine(@TempDir Path dir) throws Exception {
+    String nightly = TestSpark.projectRoot().resolve("workflows/nightly.yaml").toString();
+    Result unknown = run("run", nightly, "--step", "nope", "--dry-run");
+    assertEquals(1, unknown.code());
+    assertEquals("esteira: error: " + nightly + ": workflow 'nightly' has no step 'nope' (steps: "
+        + "[ingest, validate, score, profile, drift, ingest_labels])", unknown.err().strip());
+    Result runIdAlone = run("run", nightly, "--run-id", "x", "--dry-run");
+    assertEquals(1, runIdAlone.code());
+    assertTrue(runIdAlone.err().contains("--run-id and --attempt go with --step"), runIdAlone.err());
+
+    Path wf = dir.resolve("sched.yaml");
+    Files.writeString(wf, """
+        name: sched
+        params: {day: "01"}
+        schedule: {cron: "@daily", date_params: {month: "%m"}}
+        steps:
+          - {id: a, job: validate, with: {dataset: loans, batch: "day-${day}"}}
+        """);
+    Result bad = run("run", wf.toString(), "--dry-run");
+    assertEquals(1, bad.code());
+    assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    assertTrue(bad.err().startsWith("esteira: error: " + wf + ": "), bad.err());
+    assertTrue(bad.err().contains("schedule.date_params names 'month', which is not a parameter of workflow 'sched'"), bad.err());
+  }
+}
