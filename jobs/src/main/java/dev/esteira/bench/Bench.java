@@ -156,8 +156,9 @@ public final class Bench {
     String target = "dataset:bench-" + rows + "x" + cols;
     profiler.profile(new ColumnProfile.Origin(target, "bench", "ref", 0, new Timestamp(0)), ref, columns);
     Supplier<DriftDetector.DriftResult> night = () -> {
-      profiler.profile(new ColumnProfile.Origin(target, "bench", "cur", 1, new Timestamp(1000)), cur, columns);
-      return detector.compare(target, "cur", "ref", "none", 0);
+      List<ColumnProfile> profiles =
+          profiler.profile(new ColumnProfile.Origin(target, "bench", "cur", 1, new Timestamp(1000)), cur, columns);
+      return detector.compare(target, "cur", "ref", "none", 0, profiles);
     };
     night.get();
     double[] t = new double[3];

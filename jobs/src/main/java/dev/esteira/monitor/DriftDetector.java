@@ -11,6 +11,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -47,26 +49,44 @@ public final class DriftDetector {
    * @param window   0 for none, else compare with the merge of this many batches that arrived before
    */
   public DriftResult compare(String target, String batch, String baseline, String previous, int window) {
-    List<ColumnProfile> current = require(target, batch);
+    return compare(target, batch, baseline, previous, window, null);
+  }
+
+  /**
+   * As above; {@code current} is the batch's profiles when the caller has just computed them (saves a
+   * read). Reads the target's arrival order once and every reference profile in one query.
+   */
+  public DriftResult compare(
+      String target, String batch, String baseline, String previous, int window, List<ColumnProfile> current) {
+    boolean auto = "auto".equals(previous);
+    List<String> earlier =
+        auto || window > 0 ? Profiler.before(profiler.arrivals(target), batch, Math.max(1, window)) : List.of();
+    String prev = auto ? earlier.stream().findFirst().orElse(null) : blankToNull(previous);
+    List<String> windowBatches = window > 0 ? earlier.subList(0, Math.min(window, earlier.size())) : List.of();
+    Set<String> needed = new LinkedHashSet<>();
+    if (current == null) {
+      needed.add(batch);
+    }
+    if (baseline != null && !baseline.equals(batch)) {
+      needed.add(baseline);
+    }
+    if (prev != null && !prev.equals(batch)) {
+      needed.add(prev);
+    }
+    needed.addAll(windowBatches);
+    Map<String, List<ColumnProfile>> stored = profiler.stored(target, needed);
+    List<ColumnProfile> cur = current != null ? current : require(stored, target, batch);
     List<Metric> metrics = new ArrayList<>();
     if (baseline != null && !baseline.equals(batch)) {
-      metrics.addAll(compareTo("baseline", baseline, current, require(target, baseline)));
+      metrics.addAll(compareTo("baseline", baseline, cur, require(stored, target, baseline)));
     }
-    String prev =
-        "auto".equals(previous)
-            ? profiler.arrivedBefore(target, batch, 1).stream().findFirst().orElse(null)
-            : blankToNull(previous);
     if (prev != null && !prev.equals(batch)) {
-      metrics.addAll(compareTo("previous", prev, current, require(target, prev)));
+      metrics.addAll(compareTo("previous", prev, cur, require(stored, target, prev)));
     }
-    if (window > 0) {
-      List<String> earlier = profiler.arrivedBefore(target, batch, window);
-      if (!earlier.isEmpty()) {
-        metrics.addAll(
-            compareTo("window", String.join(",", earlier), current, merged(target, earlier)));
-      }
+    if (!windowBatches.isEmpty()) {
+      metrics.addAll(compareTo("window", String.join(",", windowBatches), cur, merged(stored, target, windowBatches)));
     }
-    write(target, current.get(0).dataset(), batch, metrics);
+    write(target, cur.get(0).dataset(), batch, metrics);
     TreeSet<String> alerting = new TreeSet<>();
     metrics.stream().filter(m -> m.metric().alerting()).forEach(m -> alerting.add(m.column()));
     return new DriftResult(target, batch, metrics, List.copyOf(alerting), prev);
@@ -103,12 +123,12 @@ public final class DriftDetector {
   }
 
   /** The profiles of several batches merged column by column: a window, from the sketches alone. */
-  private List<ColumnProfile> merged(String target, List<String> batches) {
+  private List<ColumnProfile> merged(Map<String, List<ColumnProfile>> stored, String target, List<String> batches) {
     Map<String, NumericProfile> numeric = new LinkedHashMap<>();
     Map<String, CategoricalProfile> categorical = new LinkedHashMap<>();
     Map<String, ColumnProfile> first = new LinkedHashMap<>();
     for (String b : batches) {
-      for (ColumnProfile p : require(target, b)) {
+      for (ColumnProfile p : require(stored, target, b)) {
         first.putIfAbsent(p.column(), p);
         if (p.kind().equals(ColumnProfile.NUMERIC)) {
           numeric.merge(p.column(), p.numericProfile(), (x, y) -> { x.merge(y); return x; });
@@ -150,11 +170,10 @@ public final class DriftDetector {
     return out;
   }
 
-  private List<ColumnProfile> require(String target, String batch) {
-    List<ColumnProfile> p = profiler.stored(target, batch);
-    if (p.isEmpty()) {
-      throw new EsteiraException(
-          target + " batch '" + batch + "' has no stored profile; run profile first");
+  private static List<ColumnProfile> require(Map<String, List<ColumnProfile>> stored, String target, String batch) {
+    List<ColumnProfile> p = stored.get(batch);
+    if (p == null || p.isEmpty()) {
+      throw new EsteiraException(target + " batch '" + batch + "' has no stored profile; run profile first");
     }
     return p;
   }

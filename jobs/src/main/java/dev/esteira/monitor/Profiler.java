@@ -17,8 +17,11 @@ import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -168,16 +171,43 @@ public final class Profiler {
 
   /** The stored profiles of a batch of a target. */
   public List<ColumnProfile> stored(String target, String batch) {
+    return stored(target, List.of(batch)).getOrDefault(batch, List.of());
+  }
+
+  /** The stored profiles of several batches of a target, by batch, in one read. */
+  public Map<String, List<ColumnProfile>> stored(String target, Collection<String> batches) {
+    Map<String, List<ColumnProfile>> out = new LinkedHashMap<>();
+    if (batches.isEmpty() || !lake.exists(MonitorTables.PROFILES)) {
+      return out;
+    }
+    for (Row r :
+        lake.read(MonitorTables.PROFILES)
+            .where(col("target").equalTo(target).and(col("batch").isin(batches.toArray())))
+            .collectAsList()) {
+      ColumnProfile p = ColumnProfile.of(r);
+      out.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p);
+    }
+    return out;
+  }
+
+  /** A profiled batch and when it arrived: the dataset version that ingested it, then its ingest time. */
+  public record Arrival(String batch, long datasetVersion, Timestamp ingestedAt) {}
+
+  /** The profiled batches of a target in arrival order, oldest first (one small read). */
+  public List<Arrival> arrivals(String target) {
     if (!lake.exists(MonitorTables.PROFILES)) {
       return List.of();
     }
-    List<ColumnProfile> out = new ArrayList<>();
+    List<Arrival> out = new ArrayList<>();
     for (Row r :
         lake.read(MonitorTables.PROFILES)
-            .where(col("target").equalTo(target).and(col("batch").equalTo(batch)))
+            .where(col("target").equalTo(target))
+            .select("batch", "dataset_version", "ingested_at")
+            .distinct()
             .collectAsList()) {
-      out.add(ColumnProfile.of(r));
+      out.add(new Arrival(r.getAs("batch"), r.<Long>getAs("dataset_version"), r.getAs("ingested_at")));
     }
+    out.sort(Comparator.comparingLong(Arrival::datasetVersion).thenComparing(Arrival::ingestedAt));
     return out;
   }
 
@@ -186,30 +216,23 @@ public final class Profiler {
    * dataset version that ingested the batch (then its ingest time), never the batch's name.
    */
   public List<String> arrivedBefore(String target, String batch, int limit) {
-    if (!lake.exists(MonitorTables.PROFILES)) {
+    return before(arrivals(target), batch, limit);
+  }
+
+  static List<String> before(List<Arrival> arrivals, String batch, int limit) {
+    Arrival self = arrivals.stream().filter(a -> a.batch().equals(batch)).findFirst().orElse(null);
+    if (self == null) {
       return List.of();
     }
-    Dataset<Row> batches =
-        lake.read(MonitorTables.PROFILES)
-            .where(col("target").equalTo(target))
-            .select("batch", "dataset_version", "ingested_at")
-            .distinct();
-    Optional<Row> self = batches.where(col("batch").equalTo(batch)).collectAsList().stream().findFirst();
-    if (self.isEmpty()) {
-      return List.of();
-    }
-    long version = self.get().getAs("dataset_version");
-    Timestamp at = self.get().getAs("ingested_at");
-    Column before =
-        col("dataset_version").lt(version)
-            .or(col("dataset_version").equalTo(version).and(col("ingested_at").lt(at)));
     List<String> out = new ArrayList<>();
-    for (Row r :
-        batches.where(before.and(col("batch").notEqual(batch)))
-            .orderBy(col("dataset_version").desc(), col("ingested_at").desc())
-            .limit(limit)
-            .collectAsList()) {
-      out.add(r.getAs("batch"));
+    for (int i = arrivals.size() - 1; i >= 0 && out.size() < limit; i--) {
+      Arrival a = arrivals.get(i);
+      boolean earlier =
+          a.datasetVersion() < self.datasetVersion()
+              || (a.datasetVersion() == self.datasetVersion() && a.ingestedAt().before(self.ingestedAt()));
+      if (earlier && !a.batch().equals(batch)) {
+        out.add(a.batch());
+      }
     }
     return out;
   }

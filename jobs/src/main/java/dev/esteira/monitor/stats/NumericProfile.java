@@ -19,8 +19,8 @@ import org.apache.datasketches.memory.Memory;
  * {@link #rankError()} for all quantiles at once, with 99 % confidence (DataSketches' bound).
  */
 public final class NumericProfile {
-  /** Default KLL accuracy: exact up to 2,048 values, rank error about 0.17 % above. */
-  public static final int DEFAULT_K = 2048;
+  /** Default KLL accuracy: exact up to 8,192 values, rank error about 0.05 % above. */
+  public static final int DEFAULT_K = 8192;
 
   private long rows;
   private long nulls;

@@ -310,6 +310,23 @@ class SketchStatisticsTest {
     assertFalse(alerts(ColumnDrift.categorical(c1, c1, POLICY)));
   }
 
+  @Test
+  void aDecisionInsideTheErrorBoundIsInconclusiveAndDoesNotAlert() {
+    Random r = new Random(12);
+    // A coarse sketch (k = 16) on 5,000 values: its rank error dwarfs a small shift.
+    NumericProfile a = new NumericProfile(16);
+    NumericProfile b = new NumericProfile(16);
+    for (int i = 0; i < 5000; i++) {
+      a.add(r.nextGaussian());
+      b.add(r.nextGaussian() + 0.12);
+    }
+    assertFalse(a.exact());
+    List<ColumnDrift.Metric> m = ColumnDrift.numeric(a, b, POLICY);
+    ColumnDrift.Metric w = m.stream().filter(x -> x.metric().equals("wasserstein")).findFirst().orElseThrow();
+    assertEquals(ColumnDrift.Status.INCONCLUSIVE, w.status(), w.toString());
+    assertFalse(alerts(m));
+  }
+
   /** One generator, many columns of hard kinds: heavy tail, ties, 185 categories, 5 % nulls. */
   record Batch(NumericProfile heavy, NumericProfile tied, NumericProfile nullable, CategoricalProfile many) {
     List<List<ColumnDrift.Metric>> against(Batch ref) {
