@@ -169,7 +169,23 @@ public final class Bench {
     Arrays.sort(t);
     double profileOnly = median(3, () -> profiler.compute(
         new ColumnProfile.Origin(target, "bench", "cur", 1, new Timestamp(1000)), cur, columns));
+    // The same night without Delta: profile computed and compared in memory (what Evidently does).
+    List<ColumnProfile> refProfiles = profiler.stored(target, "ref");
+    dev.esteira.monitor.stats.DriftPolicy policy = Monitoring.policy(config.drift());
+    double memory = median(3, () -> {
+      List<ColumnProfile> c = profiler.compute(
+          new ColumnProfile.Origin(target, "bench", "cur", 1, new Timestamp(1000)), cur, columns);
+      for (ColumnProfile p : c) {
+        ColumnProfile a = refProfiles.stream().filter(x -> x.column().equals(p.column())).findFirst().orElseThrow();
+        if (p.kind().equals(ColumnProfile.NUMERIC)) {
+          dev.esteira.monitor.stats.ColumnDrift.numeric(a.numericProfile(), p.numericProfile(), policy);
+        } else {
+          dev.esteira.monitor.stats.ColumnDrift.categorical(a.categoricalProfile(), p.categoricalProfile(), policy);
+        }
+      }
+    });
     print("nightly.rows", rows);
+    print("nightly.profile_and_drift_in_memory_s", memory);
     print("nightly.cols", cols);
     print("nightly.profile_compute_s", profileOnly);
     print("nightly.profile_store_and_drift_s", t[1]);

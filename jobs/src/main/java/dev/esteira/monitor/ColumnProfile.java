@@ -51,8 +51,9 @@ public record ColumnProfile(
     Map<String, Double> q = null;
     if (p.finite() > 0) {
       q = new LinkedHashMap<>();
-      for (double x : QUANTILES) {
-        q.put(String.format(Locale.ROOT, "p%02d", Math.round(x * 100)), p.quantile(x));
+      double[] values = p.quantiles(QUANTILES);
+      for (int i = 0; i < QUANTILES.length; i++) {
+        q.put(String.format(Locale.ROOT, "p%02d", Math.round(QUANTILES[i] * 100)), values[i]);
       }
     }
     return new ColumnProfile(

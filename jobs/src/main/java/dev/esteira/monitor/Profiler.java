@@ -105,6 +105,9 @@ public final class Profiler {
             .queryExecution()
             .toRdd()
             .toJavaRDD();
+    if (rows.getNumPartitions() == 0) {
+      rows = rows.repartition(1);
+    }
     byte[] merged =
         rows.mapPartitions(
                 it -> {
@@ -117,7 +120,8 @@ public final class Profiler {
                   }
                   return List.of(write(acc)).iterator();
                 })
-            .fold(write(create(kinds, k, cap)), (a, b) -> merge(kinds, a, b));
+            // reduce, not fold: no extra merge with an empty zero per partition; results merge as they arrive.
+            .reduce((a, b) -> merge(kinds, a, b));
     ColumnAccumulator[] acc = read(kinds, merged);
     Timestamp now = Timestamp.from(Instant.now());
     List<ColumnProfile> out = new ArrayList<>();

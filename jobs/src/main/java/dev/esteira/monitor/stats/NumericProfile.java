@@ -163,6 +163,16 @@ public final class NumericProfile {
     return finite == 0 ? Double.NaN : sketch.getQuantile(q);
   }
 
+  /** Several quantiles at once (one sorted view of the sketch; NaN if no finite value). */
+  public double[] quantiles(double... q) {
+    if (finite == 0) {
+      double[] nan = new double[q.length];
+      java.util.Arrays.fill(nan, Double.NaN);
+      return nan;
+    }
+    return sketch.getQuantiles(q);
+  }
+
   /** The retained values and their weights, ascending: the sketch's step CDF. */
   public WeightedSample sample() {
     return WeightedSample.of(sketch);

@@ -162,9 +162,13 @@ public final class SketchStatistics {
    * {@code (-∞, e0], (e0, e1], …, (e_last, +∞)}.
    */
   public static double[] referenceEdges(NumericProfile reference, int bins) {
-    TreeSet<Double> edges = new TreeSet<>();
+    double[] q = new double[bins - 1];
     for (int k = 1; k < bins; k++) {
-      edges.add(reference.quantile((double) k / bins));
+      q[k - 1] = (double) k / bins;
+    }
+    TreeSet<Double> edges = new TreeSet<>();
+    for (double e : reference.quantiles(q)) {
+      edges.add(e);
     }
     edges.remove(Double.NaN);
     return edges.stream().mapToDouble(Double::doubleValue).toArray();
