@@ -77,7 +77,7 @@ final class DemoCommand extends BaseCommand {
     Map<String, List<String>> drifted = new LinkedHashMap<>();
     for (Row r :
         lake.read(MonitorTables.DRIFT_METRICS)
-            .where(col("model").equalTo("loan_default").and(col("alerting")))
+            .where(col("target").equalTo("dataset:loans").and(col("alerting")))
             .groupBy("batch")
             .agg(array_sort(collect_set(col("column"))))
             .collectAsList()) {

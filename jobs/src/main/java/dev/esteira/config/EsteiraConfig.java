@@ -17,10 +17,23 @@ public record EsteiraConfig(
   public record Lakehouse(String root) {}
 
   /**
-   * Drift policy: how many quantile bins the baseline histogram has and the threshold per metric above
-   * which a column counts as drifted (for {@code chi_square_p}: the p-value below which it does).
+   * Drift policy (see the README's drift section): bins of PSI and Jensen–Shannon on the reference's
+   * quantiles, the rows below which a side is "insufficient data", the size up to which a p-value alone
+   * decides (above: significant and a distance above its threshold), the p-value threshold, the
+   * sketches' accuracy and the distance thresholds by metric name.
    */
-  public record Drift(Integer bins, Map<String, Double> thresholds, Map<String, Boolean> alertOn) {}
+  public record Drift(
+      Integer bins,
+      Integer minRows,
+      Integer smallSampleRows,
+      Double pValue,
+      Integer sketchK,
+      Integer categoryCap,
+      Map<String, Double> thresholds) {
+    /** Metrics a threshold may be set for. */
+    public static final java.util.Set<String> THRESHOLDS =
+        java.util.Set.of("wasserstein", "js", "psi", "null_rate", "nan_rate");
+  }
 
   /** Defaults for workflow steps that do not say otherwise. */
   public record Workflow(Integer retries, Double retryDelaySeconds) {}
@@ -44,9 +57,41 @@ public record EsteiraConfig(
     require(lakehouse.root(), "lakehouse.root", source);
     require(drift, "drift", source);
     require(drift.bins(), "drift.bins", source);
+    require(drift.minRows(), "drift.min_rows", source);
+    require(drift.smallSampleRows(), "drift.small_sample_rows", source);
+    require(drift.pValue(), "drift.p_value", source);
+    require(drift.sketchK(), "drift.sketch_k", source);
+    require(drift.categoryCap(), "drift.category_cap", source);
     require(drift.thresholds(), "drift.thresholds", source);
     if (drift.bins() < 2) {
       throw new ConfigException(source + ": drift.bins must be at least 2, got " + drift.bins());
+    }
+    if (drift.minRows() < 1) {
+      throw new ConfigException(source + ": drift.min_rows must be at least 1, got " + drift.minRows());
+    }
+    if (drift.smallSampleRows() < 0) {
+      throw new ConfigException(
+          source + ": drift.small_sample_rows must not be negative, got " + drift.smallSampleRows());
+    }
+    if (!(drift.pValue() > 0 && drift.pValue() < 1)) {
+      throw new ConfigException(source + ": drift.p_value must be in (0, 1), got " + drift.pValue());
+    }
+    if (drift.sketchK() < 8 || drift.sketchK() > 65535) {
+      throw new ConfigException(source + ": drift.sketch_k must be in [8, 65535], got " + drift.sketchK());
+    }
+    if (drift.categoryCap() < 1) {
+      throw new ConfigException(source + ": drift.category_cap must be at least 1, got " + drift.categoryCap());
+    }
+    for (Map.Entry<String, Double> t : drift.thresholds().entrySet()) {
+      if (!Drift.THRESHOLDS.contains(t.getKey())) {
+        throw new ConfigException(
+            source + ": unknown key 'drift.thresholds." + t.getKey() + "' (expected one of: "
+                + String.join(", ", new java.util.TreeSet<>(Drift.THRESHOLDS)) + ")");
+      }
+      if (t.getValue() == null || !(t.getValue() >= 0) || t.getValue().isInfinite()) {
+        throw new ConfigException(
+            source + ": drift.thresholds." + t.getKey() + " must be a number >= 0, got " + t.getValue());
+      }
     }
     require(workflow, "workflow", source);
     require(workflow.retries(), "workflow.retries", source);

@@ -2,6 +2,7 @@ package dev.esteira.jobs;
 
 import dev.esteira.data.Datasets;
 import dev.esteira.ml.ModelSpec;
+import dev.esteira.monitor.Monitoring;
 import dev.esteira.monitor.Scorer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ public final class ScoreJob implements Job {
 
   @Override
   public String summary() {
-    return "Score a dataset batch with the production model; rescoring a batch replaces its predictions";
+    return "Score a dataset batch with the production model and profile its outputs; rescoring replaces that version's predictions";
   }
 
   @Override
@@ -32,7 +33,8 @@ public final class ScoreJob implements Job {
     ModelSpec spec = ctx.model(p.get("model"));
     String dataset = p.get("dataset", spec.dataset());
     var data = new Datasets(ctx.lake()).readBatch(dataset, p.get("batch"));
-    Scorer.ScoreResult r = new Scorer(ctx.lake()).score(spec, data);
+    Scorer.ScoreResult r =
+        new Scorer(ctx.lake()).score(spec, data, Monitoring.profiler(ctx.lake(), ctx.config().drift()));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", spec.name());
     out.put("version", r.version().version());

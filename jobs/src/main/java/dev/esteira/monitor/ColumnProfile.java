@@ -1,69 +1,126 @@
 package dev.esteira.monitor;
 
-import dev.esteira.monitor.stats.CategoricalSummary;
-import dev.esteira.monitor.stats.NumericSummary;
+import dev.esteira.monitor.stats.CategoricalProfile;
+import dev.esteira.monitor.stats.NumericProfile;
 import java.sql.Timestamp;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 
-/** One row of {@code profiles}: a column of one batch, summarised. */
+/**
+ * One row of {@code profiles}: a column of one batch of a target, summarised, with its serialized
+ * mergeable sketch ({@link NumericProfile} or {@link CategoricalProfile}) from which drift is computed.
+ */
 public record ColumnProfile(
+    String target,
     String dataset,
     String batch,
     long datasetVersion,
+    Timestamp ingestedAt,
     String column,
     String kind,
-    String baselineBatch,
-    long count,
+    String dataType,
+    long rows,
     long nulls,
-    Double mean,
-    Double stddev,
+    long nans,
+    long posInf,
+    long negInf,
     Double min,
     Double max,
+    Double mean,
+    Double stddev,
     Map<String, Double> quantiles,
-    double[] binEdges,
-    long[] binCounts,
     Map<String, Long> categoryCounts,
+    Long categoryOther,
+    boolean exact,
+    double rankError,
+    byte[] sketch,
     Timestamp profiledAt) {
 
   public static final String NUMERIC = "numeric";
   public static final String CATEGORICAL = "categorical";
+  static final double[] QUANTILES = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
 
-  public NumericSummary numericSummary() {
-    return new NumericSummary(
-        count, nulls, nan(mean), nan(stddev), nan(min), nan(max), binEdges, binCounts);
+  /** Where a batch came from: its target, dataset, batch and the version that ingested it. */
+  public record Origin(String target, String dataset, String batch, long datasetVersion, Timestamp ingestedAt) {}
+
+  static ColumnProfile numeric(Origin o, String column, String dataType, NumericProfile p, Timestamp now) {
+    Map<String, Double> q = null;
+    if (p.finite() > 0) {
+      q = new LinkedHashMap<>();
+      double[] values = p.quantiles(QUANTILES);
+      for (int i = 0; i < QUANTILES.length; i++) {
+        q.put(String.format(Locale.ROOT, "p%02d", Math.round(QUANTILES[i] * 100)), values[i]);
+      }
+    }
+    return new ColumnProfile(
+        o.target(), o.dataset(), o.batch(), o.datasetVersion(), o.ingestedAt(), column, NUMERIC, dataType,
+        p.rows(), p.nulls(), p.nans(), p.posInf(), p.negInf(), nullIfNaN(p.min()), nullIfNaN(p.max()),
+        nullIfNaN(p.mean()), nullIfNaN(p.stddev()), q, null, null, p.exact(), p.rankError(), p.toBytes(), now);
   }
 
-  public CategoricalSummary categoricalSummary() {
-    return new CategoricalSummary(count, nulls, categoryCounts);
+  static ColumnProfile categorical(Origin o, String column, String dataType, CategoricalProfile p, Timestamp now) {
+    return new ColumnProfile(
+        o.target(), o.dataset(), o.batch(), o.datasetVersion(), o.ingestedAt(), column, CATEGORICAL, dataType,
+        p.rows(), p.nulls(), 0, 0, 0, null, null, null, null, null, p.counts(), p.other(), p.exact(), 0.0,
+        p.toBytes(), now);
   }
 
-  private static double nan(Double d) {
-    return d == null ? Double.NaN : d;
+  public NumericProfile numericProfile() {
+    return NumericProfile.fromBytes(sketch);
   }
 
+  public CategoricalProfile categoricalProfile() {
+    return CategoricalProfile.fromBytes(sketch);
+  }
+
+  private static Double nullIfNaN(double d) {
+    return Double.isNaN(d) ? null : d;
+  }
+
+  /** The row of {@code profiles}, field by field in the schema's order. */
   Row toRow() {
-    return RowFactory.create(
-        dataset, batch, datasetVersion, column, kind, baselineBatch, count, nulls, mean, stddev, min, max,
-        quantiles, binEdges == null ? null : java.util.Arrays.stream(binEdges).boxed().toList(),
-        binCounts == null ? null : java.util.Arrays.stream(binCounts).boxed().toList(),
-        categoryCounts, profiledAt);
+    StructType s = MonitorTables.PROFILES.schema();
+    Object[] v = new Object[s.size()];
+    v[s.fieldIndex("target")] = target;
+    v[s.fieldIndex("dataset")] = dataset;
+    v[s.fieldIndex("batch")] = batch;
+    v[s.fieldIndex("dataset_version")] = datasetVersion;
+    v[s.fieldIndex("ingested_at")] = ingestedAt;
+    v[s.fieldIndex("column")] = column;
+    v[s.fieldIndex("kind")] = kind;
+    v[s.fieldIndex("data_type")] = dataType;
+    v[s.fieldIndex("rows")] = rows;
+    v[s.fieldIndex("nulls")] = nulls;
+    v[s.fieldIndex("nans")] = nans;
+    v[s.fieldIndex("pos_inf")] = posInf;
+    v[s.fieldIndex("neg_inf")] = negInf;
+    v[s.fieldIndex("min")] = min;
+    v[s.fieldIndex("max")] = max;
+    v[s.fieldIndex("mean")] = mean;
+    v[s.fieldIndex("stddev")] = stddev;
+    v[s.fieldIndex("quantiles")] = quantiles;
+    v[s.fieldIndex("category_counts")] = categoryCounts;
+    v[s.fieldIndex("category_other")] = categoryOther;
+    v[s.fieldIndex("exact")] = exact;
+    v[s.fieldIndex("rank_error")] = rankError;
+    v[s.fieldIndex("sketch")] = sketch;
+    v[s.fieldIndex("profiled_at")] = profiledAt;
+    return RowFactory.create(v);
   }
 
   static ColumnProfile of(Row r) {
-    List<Double> edges = r.isNullAt(r.fieldIndex("bin_edges")) ? null : r.getList(r.fieldIndex("bin_edges"));
-    List<Long> counts = r.isNullAt(r.fieldIndex("bin_counts")) ? null : r.getList(r.fieldIndex("bin_counts"));
-    Map<String, Double> q = r.isNullAt(r.fieldIndex("quantiles")) ? null : r.getJavaMap(r.fieldIndex("quantiles"));
-    Map<String, Long> cats =
-        r.isNullAt(r.fieldIndex("category_counts")) ? null : r.getJavaMap(r.fieldIndex("category_counts"));
     return new ColumnProfile(
-        r.getAs("dataset"), r.getAs("batch"), r.<Long>getAs("dataset_version"), r.getAs("column"),
-        r.getAs("kind"), r.getAs("baseline_batch"), r.<Long>getAs("count"), r.<Long>getAs("nulls"),
-        r.getAs("mean"), r.getAs("stddev"), r.getAs("min"), r.getAs("max"), q,
-        edges == null ? null : edges.stream().mapToDouble(Double::doubleValue).toArray(),
-        counts == null ? null : counts.stream().mapToLong(Long::longValue).toArray(),
-        cats, r.getAs("profiled_at"));
+        r.getAs("target"), r.getAs("dataset"), r.getAs("batch"), r.<Long>getAs("dataset_version"),
+        r.getAs("ingested_at"), r.getAs("column"), r.getAs("kind"), r.getAs("data_type"),
+        r.<Long>getAs("rows"), r.<Long>getAs("nulls"), r.<Long>getAs("nans"), r.<Long>getAs("pos_inf"),
+        r.<Long>getAs("neg_inf"), r.getAs("min"), r.getAs("max"), r.getAs("mean"), r.getAs("stddev"),
+        r.isNullAt(r.fieldIndex("quantiles")) ? null : r.getJavaMap(r.fieldIndex("quantiles")),
+        r.isNullAt(r.fieldIndex("category_counts")) ? null : r.getJavaMap(r.fieldIndex("category_counts")),
+        r.getAs("category_other"), r.<Boolean>getAs("exact"), r.<Double>getAs("rank_error"),
+        r.getAs("sketch"), r.getAs("profiled_at"));
   }
 }

@@ -1,87 +1,152 @@
 package dev.esteira.monitor;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.esteira.EsteiraException;
-import dev.esteira.config.EsteiraConfig;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.monitor.stats.ChiSquareResult;
-import dev.esteira.monitor.stats.DriftStatistics;
-import dev.esteira.monitor.stats.KsResult;
-import dev.esteira.monitor.stats.NumericSummary;
+import dev.esteira.lake.SqlLiterals;
+import dev.esteira.monitor.stats.CategoricalProfile;
+import dev.esteira.monitor.stats.ColumnDrift;
+import dev.esteira.monitor.stats.DriftPolicy;
+import dev.esteira.monitor.stats.NumericProfile;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Compares stored profiles — a batch against the training baseline and against the previous batch — and
- * records every metric in {@code drift_metrics}. Nothing is rescanned: drift comes from profiles alone.
- * A column alerts when any metric named in the policy's {@code alert_on} crosses its threshold.
+ * Compares stored profiles of a target — a batch against its baseline, the batch that arrived before
+ * it, or a window of earlier batches merged from their sketches — and records every metric in
+ * {@code drift_metrics}. Nothing is rescanned: drift comes from the stored sketches alone.
  */
 public final class DriftDetector {
-  /** Metrics where drift means a value below the threshold (a p-value); all others drift above it. */
-  private static final String CHI_SQUARE_P = "chi_square_p";
-
   private final Lakehouse lake;
   private final Profiler profiler;
-  private final EsteiraConfig.Drift policy;
+  private final DriftPolicy policy;
 
-  public DriftDetector(Lakehouse lake, EsteiraConfig.Drift policy) {
+  public DriftDetector(Lakehouse lake, Profiler profiler, DriftPolicy policy) {
     this.lake = lake;
-    this.profiler = new Profiler(lake);
+    this.profiler = profiler;
     this.policy = policy;
   }
 
+  /** One stored metric. */
   public record Metric(
-      String comparison, String referenceBatch, String column, String kind, String metric, double value,
-      Double errorBound, Double threshold, boolean drifted, boolean alerting) {}
+      String comparison, String referenceBatch, String column, String kind, ColumnDrift.Metric metric) {}
 
-  public record DriftResult(String batch, List<Metric> metrics, List<String> alertingColumns, String previous) {}
+  public record DriftResult(
+      String target, String batch, List<Metric> metrics, List<String> alertingColumns, String previous) {}
 
-  public DriftResult compare(String model, String dataset, String batch, String baseline, String previous) {
-    List<ColumnProfile> current = requireProfiles(dataset, batch);
-    List<Metric> metrics = new ArrayList<>(compareTo("baseline", baseline, current, requireProfiles(dataset, baseline)));
-    String prev = "auto".equals(previous) ? previousBatch(dataset, batch, baseline) : blankToNull(previous);
-    if (prev != null) {
-      metrics.addAll(compareTo("previous", prev, current, requireProfiles(dataset, prev)));
+  /**
+   * @param baseline a batch of the same target, or null for none
+   * @param previous "auto" (the batch that arrived just before), "none" or a batch name
+   * @param window   0 for none, else compare with the merge of this many batches that arrived before
+   */
+  public DriftResult compare(String target, String batch, String baseline, String previous, int window) {
+    return compare(target, batch, baseline, previous, window, null);
+  }
+
+  /**
+   * As above; {@code current} is the batch's profiles when the caller has just computed them (saves a
+   * read). Reads the target's arrival order once and every reference profile in one query.
+   */
+  public DriftResult compare(
+      String target, String batch, String baseline, String previous, int window, List<ColumnProfile> current) {
+    boolean auto = "auto".equals(previous);
+    List<String> earlier =
+        auto || window > 0 ? Profiler.before(profiler.arrivals(target), batch, Math.max(1, window)) : List.of();
+    String prev = auto ? earlier.stream().findFirst().orElse(null) : blankToNull(previous);
+    List<String> windowBatches = window > 0 ? earlier.subList(0, Math.min(window, earlier.size())) : List.of();
+    Set<String> needed = new LinkedHashSet<>();
+    if (current == null) {
+      needed.add(batch);
     }
+    if (baseline != null && !baseline.equals(batch)) {
+      needed.add(baseline);
+    }
+    if (prev != null && !prev.equals(batch)) {
+      needed.add(prev);
+    }
+    needed.addAll(windowBatches);
+    Map<String, List<ColumnProfile>> stored = profiler.stored(target, needed);
+    List<ColumnProfile> cur = current != null ? current : require(stored, target, batch);
+    List<Metric> metrics = new ArrayList<>();
+    if (baseline != null && !baseline.equals(batch)) {
+      metrics.addAll(compareTo("baseline", baseline, cur, require(stored, target, baseline)));
+    }
+    if (prev != null && !prev.equals(batch)) {
+      metrics.addAll(compareTo("previous", prev, cur, require(stored, target, prev)));
+    }
+    if (!windowBatches.isEmpty()) {
+      metrics.addAll(compareTo("window", String.join(",", windowBatches), cur, merged(stored, target, windowBatches)));
+    }
+    write(target, cur.get(0).dataset(), batch, metrics);
+    TreeSet<String> alerting = new TreeSet<>();
+    metrics.stream().filter(m -> m.metric().alerting()).forEach(m -> alerting.add(m.column()));
+    return new DriftResult(target, batch, metrics, List.copyOf(alerting), prev);
+  }
+
+  private void write(String target, String dataset, String batch, List<Metric> metrics) {
     Timestamp now = Timestamp.from(Instant.now());
+    StructType s = MonitorTables.DRIFT_METRICS.schema();
     List<Row> rows = new ArrayList<>();
     for (Metric m : metrics) {
-      rows.add(
-          RowFactory.create(
-              model, dataset, batch, m.comparison(), m.referenceBatch(), m.column(), m.kind(), m.metric(),
-              Double.isNaN(m.value()) ? null : m.value(), m.errorBound(), m.threshold(), m.drifted(),
-              m.alerting(), now));
+      ColumnDrift.Metric x = m.metric();
+      Object[] v = new Object[s.size()];
+      v[s.fieldIndex("target")] = target;
+      v[s.fieldIndex("dataset")] = dataset;
+      v[s.fieldIndex("batch")] = batch;
+      v[s.fieldIndex("comparison")] = m.comparison();
+      v[s.fieldIndex("reference_batch")] = m.referenceBatch();
+      v[s.fieldIndex("column")] = m.column();
+      v[s.fieldIndex("kind")] = m.kind();
+      v[s.fieldIndex("metric")] = x.metric();
+      v[s.fieldIndex("value")] = Double.isNaN(x.value()) ? null : x.value();
+      v[s.fieldIndex("error_bound")] = x.errorBound();
+      v[s.fieldIndex("threshold")] = x.threshold();
+      v[s.fieldIndex("status")] = x.status().label;
+      v[s.fieldIndex("drifted")] = x.status() == ColumnDrift.Status.DRIFT;
+      v[s.fieldIndex("alerting")] = x.alerting();
+      v[s.fieldIndex("computed_at")] = now;
+      rows.add(RowFactory.create(v));
     }
     lake.replace(
         MonitorTables.DRIFT_METRICS,
         lake.frame(MonitorTables.DRIFT_METRICS, rows),
-        "model = '" + model + "' AND dataset = '" + dataset + "' AND batch = '" + batch + "'");
-    TreeSet<String> alerting = new TreeSet<>();
-    metrics.stream().filter(Metric::alerting).forEach(m -> alerting.add(m.column()));
-    return new DriftResult(batch, metrics, List.copyOf(alerting), prev);
+        "target = " + SqlLiterals.of(target) + " AND batch = " + SqlLiterals.of(batch));
   }
 
-  /** The profiled batch that sorts just before this one by name, other than the baseline. */
-  String previousBatch(String dataset, String batch, String baseline) {
-    List<Row> rows =
-        lake.read(MonitorTables.PROFILES)
-            .where(col("dataset").equalTo(dataset)
-                .and(col("batch").lt(batch))
-                .and(col("batch").notEqual(baseline)))
-            .select("batch")
-            .distinct()
-            .orderBy(col("batch").desc())
-            .limit(1)
-            .collectAsList();
-    return rows.isEmpty() ? null : rows.get(0).getString(0);
+  /** The profiles of several batches merged column by column: a window, from the sketches alone. */
+  private List<ColumnProfile> merged(Map<String, List<ColumnProfile>> stored, String target, List<String> batches) {
+    Map<String, NumericProfile> numeric = new LinkedHashMap<>();
+    Map<String, CategoricalProfile> categorical = new LinkedHashMap<>();
+    Map<String, ColumnProfile> first = new LinkedHashMap<>();
+    for (String b : batches) {
+      for (ColumnProfile p : require(stored, target, b)) {
+        first.putIfAbsent(p.column(), p);
+        if (p.kind().equals(ColumnProfile.NUMERIC)) {
+          numeric.merge(p.column(), p.numericProfile(), (x, y) -> { x.merge(y); return x; });
+        } else {
+          categorical.merge(p.column(), p.categoricalProfile(), (x, y) -> { x.merge(y); return x; });
+        }
+      }
+    }
+    List<ColumnProfile> out = new ArrayList<>();
+    for (ColumnProfile p : first.values()) {
+      ColumnProfile.Origin o =
+          new ColumnProfile.Origin(target, p.dataset(), "window", p.datasetVersion(), p.ingestedAt());
+      out.add(
+          p.kind().equals(ColumnProfile.NUMERIC)
+              ? ColumnProfile.numeric(o, p.column(), p.dataType(), numeric.get(p.column()), p.profiledAt())
+              : ColumnProfile.categorical(o, p.column(), p.dataType(), categorical.get(p.column()), p.profiledAt()));
+    }
+    return out;
   }
 
   private List<Metric> compareTo(
@@ -91,51 +156,24 @@ public final class DriftDetector {
     List<Metric> out = new ArrayList<>();
     for (ColumnProfile cur : current) {
       ColumnProfile ref = byColumn.get(cur.column());
-      if (ref == null) {
+      if (ref == null || !ref.kind().equals(cur.kind())) {
         continue;
       }
-      if (cur.kind().equals(ColumnProfile.NUMERIC)) {
-        NumericSummary b = ref.numericSummary();
-        NumericSummary c = cur.numericSummary();
-        if (b.nonNull() == 0 || c.nonNull() == 0) {
-          continue;
-        }
-        KsResult ks = DriftStatistics.ks(b, c);
-        double scale = b.stddev() > 0 ? b.stddev() : 1.0;
-        out.add(metric(comparison, reference, cur, "psi", DriftStatistics.psi(b, c), null));
-        out.add(metric(comparison, reference, cur, "ks", ks.statistic(), ks.errorBound()));
-        out.add(metric(comparison, reference, cur, "js", DriftStatistics.jensenShannon(b, c), null));
-        out.add(metric(comparison, reference, cur, "wasserstein", DriftStatistics.wasserstein(b, c) / scale, null));
-      } else {
-        if (ref.categoricalSummary().counts().isEmpty() || cur.categoricalSummary().counts().isEmpty()) {
-          continue;
-        }
-        ChiSquareResult chi = DriftStatistics.chiSquare(ref.categoricalSummary(), cur.categoricalSummary());
-        out.add(metric(comparison, reference, cur, CHI_SQUARE_P, chi.pValue(), null));
-        out.add(metric(comparison, reference, cur, "psi",
-            DriftStatistics.psi(ref.categoricalSummary(), cur.categoricalSummary()), null));
-        out.add(metric(comparison, reference, cur, "js",
-            DriftStatistics.jensenShannon(ref.categoricalSummary(), cur.categoricalSummary()), null));
+      List<ColumnDrift.Metric> ms =
+          cur.kind().equals(ColumnProfile.NUMERIC)
+              ? ColumnDrift.numeric(ref.numericProfile(), cur.numericProfile(), policy)
+              : ColumnDrift.categorical(ref.categoricalProfile(), cur.categoricalProfile(), policy);
+      for (ColumnDrift.Metric m : ms) {
+        out.add(new Metric(comparison, reference, cur.column(), cur.kind(), m));
       }
     }
     return out;
   }
 
-  private Metric metric(
-      String comparison, String reference, ColumnProfile cur, String name, double value, Double bound) {
-    Double threshold = policy.thresholds().get(name);
-    boolean drifted =
-        threshold != null && !Double.isNaN(value)
-            && (name.equals(CHI_SQUARE_P) ? value < threshold : value > threshold);
-    boolean alerting = drifted && policy.alertOn() != null && Boolean.TRUE.equals(policy.alertOn().get(name));
-    return new Metric(comparison, reference, cur.column(), cur.kind(), name, value, bound, threshold, drifted, alerting);
-  }
-
-  private List<ColumnProfile> requireProfiles(String dataset, String batch) {
-    List<ColumnProfile> p = profiler.stored(dataset, batch);
-    if (p.isEmpty()) {
-      throw new EsteiraException(
-          "dataset '" + dataset + "' batch '" + batch + "' has no stored profile; run profile first");
+  private static List<ColumnProfile> require(Map<String, List<ColumnProfile>> stored, String target, String batch) {
+    List<ColumnProfile> p = stored.get(batch);
+    if (p == null || p.isEmpty()) {
+      throw new EsteiraException(target + " batch '" + batch + "' has no stored profile; run profile first");
     }
     return p;
   }

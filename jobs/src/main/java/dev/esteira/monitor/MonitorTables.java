@@ -1,14 +1,76 @@
 package dev.esteira.monitor;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.*;
 
 import dev.esteira.lake.MetaTable;
+import dev.esteira.lake.Migration;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.types.StructType;
 
-/** The tables the {@code monitor} package owns. */
+/**
+ * The tables the {@code monitor} package owns. Profiles and drift metrics are keyed by what is
+ * monitored, the {@code target}: {@code dataset:NAME} for a dataset's columns (with or without a model),
+ * {@code model:NAME:vN} for the outputs of one model version.
+ */
 public final class MonitorTables {
   private MonitorTables() {}
+
+  /** Schema version 1 (Esteira 0.1) of the three tables, for their migrations. */
+  static final StructType PREDICTIONS_V1 =
+      new StructType()
+          .add("model", StringType, false)
+          .add("version", IntegerType, false)
+          .add("dataset", StringType, false)
+          .add("dataset_version", LongType, false)
+          .add("batch", StringType, false)
+          .add("row_id", StringType, false)
+          .add("prediction", DoubleType, false)
+          .add("probability", DoubleType, true)
+          .add("features", StringType, true)
+          .add("scored_at", TimestampType, false);
+
+  static final StructType PROFILES_V1 =
+      new StructType()
+          .add("dataset", StringType, false)
+          .add("batch", StringType, false)
+          .add("dataset_version", LongType, false)
+          .add("column", StringType, false)
+          .add("kind", StringType, false)
+          .add("baseline_batch", StringType, false)
+          .add("count", LongType, false)
+          .add("nulls", LongType, false)
+          .add("mean", DoubleType, true)
+          .add("stddev", DoubleType, true)
+          .add("min", DoubleType, true)
+          .add("max", DoubleType, true)
+          .add("quantiles", createMapType(StringType, DoubleType), true)
+          .add("bin_edges", createArrayType(DoubleType), true)
+          .add("bin_counts", createArrayType(LongType), true)
+          .add("category_counts", createMapType(StringType, LongType), true)
+          .add("profiled_at", TimestampType, false);
+
+  static final StructType DRIFT_METRICS_V1 =
+      new StructType()
+          .add("model", StringType, false)
+          .add("dataset", StringType, false)
+          .add("batch", StringType, false)
+          .add("comparison", StringType, false)
+          .add("reference_batch", StringType, false)
+          .add("column", StringType, false)
+          .add("kind", StringType, false)
+          .add("metric", StringType, false)
+          .add("value", DoubleType, true)
+          .add("error_bound", DoubleType, true)
+          .add("threshold", DoubleType, true)
+          .add("drifted", BooleanType, false)
+          .add("alerting", BooleanType, false)
+          .add("computed_at", TimestampType, false);
 
   public static final MetaTable PREDICTIONS =
       new MetaTable(
@@ -22,41 +84,61 @@ public final class MonitorTables {
               .add("row_id", StringType, false)
               .add("prediction", DoubleType, false)
               .add("probability", DoubleType, true)
-              .add("features", StringType, true)
+              .add("features", createMapType(StringType, StringType), true)
               .add("scored_at", TimestampType, false),
-          List.of("model", "batch", "row_id"),
-          "one row per scored row, stamped with the model version that scored it; partitioned by batch",
-          List.of("batch"));
+          List.of("model", "version", "batch", "row_id"),
+          "one row per scored row and model version, so two versions can score the same batch side by side; partitioned by batch",
+          List.of("batch"))
+          .withMigrations(
+              new Migration(
+                  PREDICTIONS_V1,
+                  "key (model, version, batch, row_id); features a map instead of JSON text",
+                  (lake, rows) -> rows.withColumn("features",
+                      from_json(col("features"), createMapType(StringType, StringType), Map.of()))));
 
   public static final MetaTable PROFILES =
       new MetaTable(
           "profiles",
           new StructType()
+              .add("target", StringType, false)
               .add("dataset", StringType, false)
               .add("batch", StringType, false)
               .add("dataset_version", LongType, false)
+              .add("ingested_at", TimestampType, false)
               .add("column", StringType, false)
               .add("kind", StringType, false)
-              .add("baseline_batch", StringType, false)
-              .add("count", LongType, false)
+              .add("data_type", StringType, false)
+              .add("rows", LongType, false)
               .add("nulls", LongType, false)
-              .add("mean", DoubleType, true)
-              .add("stddev", DoubleType, true)
+              .add("nans", LongType, false)
+              .add("pos_inf", LongType, false)
+              .add("neg_inf", LongType, false)
               .add("min", DoubleType, true)
               .add("max", DoubleType, true)
+              .add("mean", DoubleType, true)
+              .add("stddev", DoubleType, true)
               .add("quantiles", createMapType(StringType, DoubleType), true)
-              .add("bin_edges", createArrayType(DoubleType), true)
-              .add("bin_counts", createArrayType(LongType), true)
               .add("category_counts", createMapType(StringType, LongType), true)
+              .add("category_other", LongType, true)
+              .add("exact", BooleanType, false)
+              .add("rank_error", DoubleType, false)
+              .add("sketch", BinaryType, false)
               .add("profiled_at", TimestampType, false),
-          List.of("dataset", "batch", "column"),
-          "one row per column and batch: counts, moments, quantiles, histogram on the baseline's edges");
+          List.of("target", "batch", "column"),
+          "one row per monitored column and batch: counts, moments, quantiles, category counts and the serialized mergeable sketch")
+          .withMigrations(
+              new Migration(
+                  PROFILES_V1,
+                  "profiles become mergeable sketches keyed by target; histograms on fixed edges cannot be turned "
+                      + "into sketches, so version 1 rows are dropped (rerun `profile` for the batches you need: "
+                      + "profiles are derived from the datasets, which keep every version)",
+                  (lake, rows) -> lake.frame(MonitorTables.PROFILES, List.of())));
 
   public static final MetaTable DRIFT_METRICS =
       new MetaTable(
           "drift_metrics",
           new StructType()
-              .add("model", StringType, false)
+              .add("target", StringType, false)
               .add("dataset", StringType, false)
               .add("batch", StringType, false)
               .add("comparison", StringType, false)
@@ -67,9 +149,19 @@ public final class MonitorTables {
               .add("value", DoubleType, true)
               .add("error_bound", DoubleType, true)
               .add("threshold", DoubleType, true)
+              .add("status", StringType, false)
               .add("drifted", BooleanType, false)
               .add("alerting", BooleanType, false)
               .add("computed_at", TimestampType, false),
-          List.of("model", "dataset", "batch", "comparison", "column", "metric"),
-          "one row per column, batch, comparison (baseline or previous) and metric");
+          List.of("target", "batch", "comparison", "column", "metric"),
+          "one row per monitored column, batch, comparison (baseline, previous or window) and metric")
+          .withMigrations(
+              new Migration(
+                  DRIFT_METRICS_V1,
+                  "keyed by target (dataset:NAME) instead of model; status from drifted; the history of "
+                      + "version 1 metrics is kept as it was computed",
+                  (lake, rows) -> rows
+                      .withColumn("target", concat(lit("dataset:"), col("dataset")))
+                      .withColumn("status", when(col("drifted"), lit("drift")).otherwise(lit("ok")))
+                      .drop("model")));
 }

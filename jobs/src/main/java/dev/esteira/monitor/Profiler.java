@@ -1,243 +1,243 @@
 package dev.esteira.monitor;
 
-import static org.apache.spark.sql.functions.*;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.data.DatasetSpec;
 import dev.esteira.data.Datasets.VersionedFrame;
 import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.SqlLiterals;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * Profiles the feature columns of a batch and stores the profiles. Numeric columns get counts, moments,
- * quantiles (Spark's percentile sketch, relative rank error 1/{@value #ACCURACY}) and a histogram on the
- * baseline's bin edges; categorical columns get their category counts. When a batch is its own baseline,
- * its edges are its own quantiles at 1/bins, 2/bins, ... (duplicates from ties merged).
+ * Profiles the columns of a batch in one pass, whatever its width: a projection turns every column into
+ * a double (numbers; timestamps as epoch seconds, dates as epoch days) or a string (categories), each
+ * partition updates one {@link ColumnAccumulator} per column row by row and serializes them, and the
+ * partitions' accumulators are merged as they arrive (one Spark job, no per-column aggregate
+ * expressions). The profiles, serialized sketches included, replace the batch's rows of the target.
  */
 public final class Profiler {
-  static final int ACCURACY = 10_000;
-  static final double[] QUANTILES = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
-
   private final Lakehouse lake;
+  private final int sketchK;
+  private final int categoryCap;
 
-  public Profiler(Lakehouse lake) {
+  public Profiler(Lakehouse lake, int sketchK, int categoryCap) {
     this.lake = lake;
+    this.sketchK = sketchK;
+    this.categoryCap = categoryCap;
   }
 
-  public List<ColumnProfile> profile(
-      DatasetSpec spec, VersionedFrame data, String baselineBatch, int bins) {
-    String batch = data.version().batch();
-    boolean selfBaseline = baselineBatch == null || baselineBatch.equals(batch);
-    String baseline = selfBaseline ? batch : baselineBatch;
-    Map<String, double[]> edges = new HashMap<>();
-    if (!selfBaseline) {
-      for (ColumnProfile p : stored(spec.name(), baseline)) {
-        if (p.binEdges() != null) {
-          edges.put(p.column(), p.binEdges());
-        }
-      }
-      if (edges.isEmpty() && spec.features().stream().anyMatch(DatasetSpec.Column::numeric)) {
-        throw new EsteiraException(
-            "dataset '" + spec.name() + "': baseline batch '" + baseline + "' has no stored profile; "
-                + "profile it first (profile --dataset " + spec.name() + " --batch " + baseline + ")");
-      }
-    }
-    Dataset<Row> frame = data.frame().cache();
-    Timestamp now = Timestamp.from(Instant.now());
-    List<ColumnProfile> out = new ArrayList<>();
-    List<DatasetSpec.Column> numeric = spec.features().stream().filter(DatasetSpec.Column::numeric).toList();
-    List<DatasetSpec.Column> categorical =
-        spec.features().stream().filter(c -> !c.numeric()).toList();
-
-    if (!numeric.isEmpty()) {
-      double[] probs = probabilities(bins);
-      List<Column> aggs = new ArrayList<>();
-      aggs.add(count(lit(1)));
-      for (DatasetSpec.Column c : numeric) {
-        Column d = col(c.name()).cast("double");
-        aggs.add(count(d));
-        aggs.add(avg(d));
-        aggs.add(stddev_samp(d));
-        aggs.add(min(d));
-        aggs.add(max(d));
-        aggs.add(percentile_approx(d, lit(probs), lit(ACCURACY)));
-        if (!selfBaseline) {
-          double[] e = edges.get(c.name());
-          if (e == null) {
-            throw new EsteiraException(
-                "column '" + c.name() + "' has no histogram edges in the profile of baseline '" + baseline + "'");
-          }
-          aggs.addAll(histogram(d, e));
-        }
-      }
-      Row r = frame.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-      long rows = r.getLong(0);
-      int i = 1;
-      List<double[]> ownEdges = new ArrayList<>();
-      List<Object[]> partial = new ArrayList<>();
-      for (DatasetSpec.Column c : numeric) {
-        long nonNull = r.getLong(i);
-        Double mean = r.isNullAt(i + 1) ? null : r.getDouble(i + 1);
-        Double sd = r.isNullAt(i + 2) ? null : r.getDouble(i + 2);
-        Double mn = r.isNullAt(i + 3) ? null : r.getDouble(i + 3);
-        Double mx = r.isNullAt(i + 4) ? null : r.getDouble(i + 4);
-        List<Double> qs = r.isNullAt(i + 5) ? null : r.getList(i + 5);
-        i += 6;
-        Map<String, Double> quantiles = new LinkedHashMap<>();
-        if (qs != null) {
-          for (int k = 0; k < QUANTILES.length; k++) {
-            quantiles.put(String.format(Locale.ROOT, "p%02d", Math.round(QUANTILES[k] * 100)), qs.get(k));
-          }
-        }
-        double[] e;
-        long[] counts = null;
-        if (selfBaseline) {
-          if (qs == null) {
-            throw new EsteiraException(
-                "column '" + c.name() + "' of batch '" + batch + "' has no values: cannot be a baseline");
-          }
-          e = edgesFrom(qs.subList(QUANTILES.length, qs.size()), mn);
-          ownEdges.add(e);
-        } else {
-          e = edges.get(c.name());
-          counts = new long[e.length + 1];
-          for (int b = 0; b < counts.length; b++) {
-            counts[b] = r.getLong(i + b);
-          }
-          i += counts.length;
-        }
-        partial.add(new Object[] {c, nonNull, mean, sd, mn, mx, quantiles, e, counts});
-      }
-      if (selfBaseline) {
-        // Second pass: the histogram needs the edges the first pass found.
-        List<Column> hist = new ArrayList<>();
-        for (int k = 0; k < numeric.size(); k++) {
-          hist.addAll(histogram(col(numeric.get(k).name()).cast("double"), ownEdges.get(k)));
-        }
-        Row h = frame.agg(hist.get(0), hist.subList(1, hist.size()).toArray(new Column[0])).first();
-        int j = 0;
-        for (Object[] p : partial) {
-          long[] counts = new long[((double[]) p[7]).length + 1];
-          for (int b = 0; b < counts.length; b++) {
-            counts[b] = h.getLong(j++);
-          }
-          p[8] = counts;
-        }
-      }
-      for (Object[] p : partial) {
-        DatasetSpec.Column c = (DatasetSpec.Column) p[0];
-        long nonNull = (Long) p[1];
-        @SuppressWarnings("unchecked")
-        Map<String, Double> quantiles = (Map<String, Double>) p[6];
-        out.add(
-            new ColumnProfile(
-                spec.name(), batch, data.version().version(), c.name(), ColumnProfile.NUMERIC, baseline,
-                rows, rows - nonNull, (Double) p[2], (Double) p[3], (Double) p[4], (Double) p[5],
-                quantiles, (double[]) p[7], (long[]) p[8], null, now));
-      }
+  /** A column to profile: its name, how it is profiled, and its declared type (stored with it). */
+  public record Monitored(String name, ColumnAccumulator.Kind kind, String dataType) {
+    Column projection() {
+      Column c = col(name);
+      return switch (dataType) {
+        case "timestamp" -> c.cast("double");
+        case "date" -> expr("cast(unix_date(`" + name.replace("`", "``") + "`) as double)");
+        case "string", "boolean" -> c.cast("string");
+        default -> c.cast("double");
+      };
     }
 
-    if (!categorical.isEmpty()) {
-      Column[] pairs =
-          categorical.stream()
-              .map(c -> struct(lit(c.name()).as("c"), col(c.name()).cast("string").as("v")))
-              .toArray(Column[]::new);
-      List<Row> counts =
-          frame.select(explode(array(pairs)).as("p"))
-              .groupBy(col("p.c"), col("p.v"))
-              .count()
-              .collectAsList();
-      long rows = frame.count();
-      for (DatasetSpec.Column c : categorical) {
-        Map<String, Long> cats = new LinkedHashMap<>();
-        long nulls = 0;
-        for (Row r : counts) {
-          if (r.getString(0).equals(c.name())) {
-            if (r.isNullAt(1)) {
-              nulls += r.getLong(2);
-            } else {
-              cats.put(r.getString(1), r.getLong(2));
-            }
-          }
-        }
-        out.add(
-            new ColumnProfile(
-                spec.name(), batch, data.version().version(), c.name(), ColumnProfile.CATEGORICAL, baseline,
-                rows, nulls, null, null, null, null, null, null, null, sortByKey(cats), now));
-      }
+    public static Monitored of(DatasetSpec.Column c) {
+      boolean categorical = c.type().equals("string") || c.type().equals("boolean");
+      return new Monitored(
+          c.name(), categorical ? ColumnAccumulator.Kind.CATEGORICAL : ColumnAccumulator.Kind.NUMERIC, c.type());
     }
-    frame.unpersist();
-    List<Row> rowsOut = out.stream().map(ColumnProfile::toRow).toList();
+  }
+
+  public static String datasetTarget(String dataset) {
+    return "dataset:" + dataset;
+  }
+
+  public static String modelTarget(String model, int version) {
+    return "model:" + model + ":v" + version;
+  }
+
+  /** Profiles the feature columns of a dataset batch under the target {@code dataset:NAME}. */
+  public List<ColumnProfile> profile(DatasetSpec spec, VersionedFrame data) {
+    List<Monitored> columns = spec.features().stream().map(Monitored::of).toList();
+    var v = data.version();
+    return profile(
+        new ColumnProfile.Origin(datasetTarget(spec.name()), spec.name(), v.batch(), v.version(), v.createdAt()),
+        data.frame(), columns);
+  }
+
+  /** Profiles the given columns of a frame in one pass and stores the profiles. */
+  public List<ColumnProfile> profile(ColumnProfile.Origin origin, Dataset<Row> frame, List<Monitored> columns) {
+    List<ColumnProfile> out = compute(origin, frame, columns);
     lake.replace(
         MonitorTables.PROFILES,
-        lake.frame(MonitorTables.PROFILES, rowsOut),
-        "dataset = '" + spec.name() + "' AND batch = '" + batch + "'");
+        lake.frame(MonitorTables.PROFILES, out.stream().map(ColumnProfile::toRow).toList()),
+        "target = " + SqlLiterals.of(origin.target()) + " AND batch = " + SqlLiterals.of(origin.batch()));
     return out;
   }
 
-  /** The stored profiles of a batch, by column. */
-  public List<ColumnProfile> stored(String dataset, String batch) {
+  /** The profiles of a frame, computed in one Spark job and not stored. */
+  public List<ColumnProfile> compute(ColumnProfile.Origin origin, Dataset<Row> frame, List<Monitored> columns) {
+    if (columns.isEmpty()) {
+      throw new EsteiraException("nothing to profile in " + origin.target() + " batch '" + origin.batch() + "'");
+    }
+    ColumnAccumulator.Kind[] kinds = columns.stream().map(Monitored::kind).toArray(ColumnAccumulator.Kind[]::new);
+    int k = sketchK;
+    int cap = categoryCap;
+    JavaRDD<InternalRow> rows =
+        frame.select(columns.stream().map(Monitored::projection).toArray(Column[]::new))
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD();
+    if (rows.getNumPartitions() == 0) {
+      rows = rows.repartition(1);
+    }
+    byte[] merged =
+        rows.mapPartitions(
+                it -> {
+                  ColumnAccumulator[] acc = create(kinds, k, cap);
+                  while (it.hasNext()) {
+                    InternalRow r = it.next();
+                    for (int i = 0; i < acc.length; i++) {
+                      acc[i].update(r, i);
+                    }
+                  }
+                  return List.of(write(acc)).iterator();
+                })
+            // reduce, not fold: no extra merge with an empty zero per partition; results merge as they arrive.
+            .reduce((a, b) -> merge(kinds, a, b));
+    ColumnAccumulator[] acc = read(kinds, merged);
+    Timestamp now = Timestamp.from(Instant.now());
     List<ColumnProfile> out = new ArrayList<>();
+    for (int i = 0; i < acc.length; i++) {
+      Monitored m = columns.get(i);
+      out.add(acc[i].toProfile(origin, m.name(), m.dataType(), now));
+    }
+    return out;
+  }
+
+  private static ColumnAccumulator[] create(ColumnAccumulator.Kind[] kinds, int k, int cap) {
+    ColumnAccumulator[] acc = new ColumnAccumulator[kinds.length];
+    for (int i = 0; i < kinds.length; i++) {
+      acc[i] = kinds[i].create(k, cap);
+    }
+    return acc;
+  }
+
+  private static byte[] merge(ColumnAccumulator.Kind[] kinds, byte[] a, byte[] b) {
+    ColumnAccumulator[] left = read(kinds, a);
+    ColumnAccumulator[] right = read(kinds, b);
+    for (int i = 0; i < left.length; i++) {
+      left[i].merge(right[i]);
+    }
+    return write(left);
+  }
+
+  private static byte[] write(ColumnAccumulator[] acc) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      for (ColumnAccumulator a : acc) {
+        a.write(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static ColumnAccumulator[] read(ColumnAccumulator.Kind[] kinds, byte[] bytes) {
+    ColumnAccumulator[] acc = new ColumnAccumulator[kinds.length];
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      for (int i = 0; i < kinds.length; i++) {
+        acc[i] = kinds[i].read(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return acc;
+  }
+
+  /** The stored profiles of a batch of a target. */
+  public List<ColumnProfile> stored(String target, String batch) {
+    return stored(target, List.of(batch)).getOrDefault(batch, List.of());
+  }
+
+  /** The stored profiles of several batches of a target, by batch, in one read. */
+  public Map<String, List<ColumnProfile>> stored(String target, Collection<String> batches) {
+    Map<String, List<ColumnProfile>> out = new LinkedHashMap<>();
+    if (batches.isEmpty() || !lake.exists(MonitorTables.PROFILES)) {
+      return out;
+    }
     for (Row r :
         lake.read(MonitorTables.PROFILES)
-            .where(col("dataset").equalTo(dataset).and(col("batch").equalTo(batch)))
+            .where(col("target").equalTo(target).and(col("batch").isin(batches.toArray())))
             .collectAsList()) {
-      out.add(ColumnProfile.of(r));
+      ColumnProfile p = ColumnProfile.of(r);
+      out.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p);
     }
     return out;
   }
 
-  /** The reported quantiles, then the bin-edge quantiles 1/bins .. (bins-1)/bins. */
-  private static double[] probabilities(int bins) {
-    double[] p = new double[QUANTILES.length + bins - 1];
-    System.arraycopy(QUANTILES, 0, p, 0, QUANTILES.length);
-    for (int k = 1; k < bins; k++) {
-      p[QUANTILES.length + k - 1] = (double) k / bins;
+  /** A profiled batch and when it arrived: the dataset version that ingested it, then its ingest time. */
+  public record Arrival(String batch, long datasetVersion, Timestamp ingestedAt) {}
+
+  /** The profiled batches of a target in arrival order, oldest first (one small read). */
+  public List<Arrival> arrivals(String target) {
+    if (!lake.exists(MonitorTables.PROFILES)) {
+      return List.of();
     }
-    return p;
+    List<Arrival> out = new ArrayList<>();
+    for (Row r :
+        lake.read(MonitorTables.PROFILES)
+            .where(col("target").equalTo(target))
+            .select("batch", "dataset_version", "ingested_at")
+            .distinct()
+            .collectAsList()) {
+      out.add(new Arrival(r.getAs("batch"), r.<Long>getAs("dataset_version"), r.getAs("ingested_at")));
+    }
+    out.sort(Comparator.comparingLong(Arrival::datasetVersion).thenComparing(Arrival::ingestedAt));
+    return out;
   }
 
-  /** Strictly increasing edges; a constant column still gets one edge, so it has two bins. */
-  static double[] edgesFrom(List<Double> quantiles, Double min) {
-    TreeSet<Double> distinct = new TreeSet<>(quantiles);
-    // An edge at the minimum would leave the first bin empty by construction.
-    if (distinct.size() > 1 && min != null) {
-      distinct.remove(min);
-    }
-    return distinct.stream().mapToDouble(Double::doubleValue).toArray();
+  /**
+   * The profiled batches of a target that arrived before the given one, latest first: arrival is the
+   * dataset version that ingested the batch (then its ingest time), never the batch's name.
+   */
+  public List<String> arrivedBefore(String target, String batch, int limit) {
+    return before(arrivals(target), batch, limit);
   }
 
-  /** Counts per bin: (-inf, e0), [e0, e1), ..., [e_last, +inf); nulls fall in none. */
-  static List<Column> histogram(Column d, double[] edges) {
-    List<Column> out = new ArrayList<>();
-    for (int b = 0; b <= edges.length; b++) {
-      Column in;
-      if (b == 0) {
-        in = d.lt(edges[0]);
-      } else if (b == edges.length) {
-        in = d.geq(edges[edges.length - 1]);
-      } else {
-        in = d.geq(edges[b - 1]).and(d.lt(edges[b]));
+  static List<String> before(List<Arrival> arrivals, String batch, int limit) {
+    Arrival self = arrivals.stream().filter(a -> a.batch().equals(batch)).findFirst().orElse(null);
+    if (self == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = arrivals.size() - 1; i >= 0 && out.size() < limit; i--) {
+      Arrival a = arrivals.get(i);
+      boolean earlier =
+          a.datasetVersion() < self.datasetVersion()
+              || (a.datasetVersion() == self.datasetVersion() && a.ingestedAt().before(self.ingestedAt()));
+      if (earlier && !a.batch().equals(batch)) {
+        out.add(a.batch());
       }
-      out.add(count(when(in, 1)));
     }
     return out;
-  }
-
-  private static Map<String, Long> sortByKey(Map<String, Long> m) {
-    Map<String, Long> sorted = new LinkedHashMap<>();
-    m.keySet().stream().sorted().forEach(k -> sorted.put(k, m.get(k)));
-    return sorted;
   }
 }

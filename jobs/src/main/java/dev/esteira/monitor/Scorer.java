@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import dev.esteira.EsteiraException;
 import dev.esteira.data.Datasets.VersionedFrame;
 import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.SqlLiterals;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
@@ -36,8 +37,51 @@ public final class Scorer {
 
   public record ScoreResult(ModelVersion version, String batch, long rows, double meanProbability) {}
 
-  public ScoreResult score(ModelSpec spec, VersionedFrame data) {
+  /** The columns of a model's outputs that prediction drift monitors. */
+  public static final List<Profiler.Monitored> OUTPUTS =
+      List.of(
+          new Profiler.Monitored("probability", ColumnAccumulator.Kind.NUMERIC, "double"),
+          new Profiler.Monitored("prediction", ColumnAccumulator.Kind.CATEGORICAL, "string"));
+
+  /**
+   * Scores a batch with the production version and replaces that version's predictions of the batch;
+   * then profiles the outputs (target {@code model:NAME:vN}) for prediction drift.
+   */
+  public ScoreResult score(ModelSpec spec, VersionedFrame data, Profiler profiler) {
     ModelVersion production = registry.requireProduction(spec.name());
+    Dataset<Row> scored = scored(spec, production, data);
+    String condition =
+        "model = " + SqlLiterals.of(spec.name()) + " AND version = " + production.version()
+            + " AND batch = " + SqlLiterals.of(data.version().batch());
+    lake.replace(MonitorTables.PREDICTIONS, scored, condition);
+    Dataset<Row> logged =
+        lake.read(MonitorTables.PREDICTIONS)
+            .where(col("model").equalTo(spec.name())
+                .and(col("version").equalTo(production.version()))
+                .and(col("batch").equalTo(data.version().batch())));
+    List<ColumnProfile> outputs = profiler.profile(origin(spec, production, data), logged, OUTPUTS);
+    ColumnProfile probability = outputs.get(0);
+    return new ScoreResult(
+        production, data.version().batch(), probability.rows(),
+        probability.mean() == null ? Double.NaN : probability.mean());
+  }
+
+  /**
+   * Profiles the outputs of the production version on a batch without logging predictions: the
+   * reference of prediction drift when the holdout's scores are not stored (the training batch).
+   */
+  public List<ColumnProfile> profileOutputs(ModelSpec spec, VersionedFrame data, Profiler profiler) {
+    ModelVersion production = registry.requireProduction(spec.name());
+    return profiler.profile(origin(spec, production, data), scored(spec, production, data), OUTPUTS);
+  }
+
+  private static ColumnProfile.Origin origin(ModelSpec spec, ModelVersion v, VersionedFrame data) {
+    return new ColumnProfile.Origin(
+        Profiler.modelTarget(spec.name(), v.version()), data.version().dataset(), data.version().batch(),
+        data.version().version(), data.version().createdAt());
+  }
+
+  private Dataset<Row> scored(ModelSpec spec, ModelVersion production, VersionedFrame data) {
     Dataset<Row> frame = data.frame();
     Set<String> have = new HashSet<>(Arrays.asList(frame.columns()));
     List<String> needed = new ArrayList<>(spec.features().all());
@@ -50,31 +94,23 @@ public final class Scorer {
       }
     }
     PipelineModel model = registry.load(production);
-    Column[] features = spec.features().all().stream().map(c -> col(c)).toArray(Column[]::new);
-    Dataset<Row> scored =
-        model
-            .transform(frame)
-            .select(
-                lit(spec.name()).as("model"),
-                lit(production.version()).as("version"),
-                lit(data.version().dataset()).as("dataset"),
-                lit(data.version().version()).as("dataset_version"),
-                lit(data.version().batch()).as("batch"),
-                col(spec.id()).cast("string").as("row_id"),
-                col("prediction"),
-                functions.vector_to_array(col("probability"), "float64").getItem(1).as("probability"),
-                to_json(struct(features)).as("features"),
-                lit(Timestamp.from(Instant.now())).as("scored_at"));
-    String condition =
-        "model = '" + spec.name() + "' AND batch = '" + data.version().batch() + "'";
-    lake.replace(MonitorTables.PREDICTIONS, scored, condition);
-    Row summary =
-        lake.read(MonitorTables.PREDICTIONS)
-            .where(col("model").equalTo(spec.name()).and(col("batch").equalTo(data.version().batch())))
-            .agg(count(lit(1)), avg(col("probability")))
-            .first();
-    return new ScoreResult(
-        production, data.version().batch(), summary.getLong(0),
-        summary.isNullAt(1) ? Double.NaN : summary.getDouble(1));
+    List<Column> features = new ArrayList<>();
+    for (String c : spec.features().all()) {
+      features.add(lit(c));
+      features.add(col(c).cast("string"));
+    }
+    return model
+        .transform(frame)
+        .select(
+            lit(spec.name()).as("model"),
+            lit(production.version()).as("version"),
+            lit(data.version().dataset()).as("dataset"),
+            lit(data.version().version()).as("dataset_version"),
+            lit(data.version().batch()).as("batch"),
+            col(spec.id()).cast("string").as("row_id"),
+            col("prediction"),
+            functions.vector_to_array(col("probability"), "float64").getItem(1).as("probability"),
+            map(features.toArray(Column[]::new)).as("features"),
+            lit(Timestamp.from(Instant.now())).as("scored_at"));
   }
 }

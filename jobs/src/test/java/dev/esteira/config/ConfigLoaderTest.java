@@ -55,9 +55,22 @@ class ConfigLoaderTest {
 
   @Test
   void anUnknownKeyInTheBaseNamesTheBaseFile() throws IOException {
-    Path conf = confWith(base().replace("  bins: 20", "  binz: 20"), null, null);
+    Path conf = confWith(base().replace("  bins: 10", "  binz: 10"), null, null);
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf, null));
     assertTrue(e.getMessage().contains("esteira.yaml: unknown key 'drift.binz'"), e.getMessage());
+  }
+
+  @Test
+  void aNegativeOrUnknownDriftThresholdIsRefusedWithItsKey() throws IOException {
+    Path conf = confWith(base().replace("    js: 0.1", "    js: -0.1"), null, null);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf, null));
+    assertTrue(e.getMessage().contains("esteira.yaml: drift.thresholds.js must be a number >= 0"), e.getMessage());
+    Path conf2 = confWith(base().replace("    js: 0.1", "    jss: 0.1"), null, null);
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf2, null));
+    assertTrue(e.getMessage().contains("esteira.yaml: unknown key 'drift.thresholds.jss'"), e.getMessage());
+    Path conf3 = confWith(base().replace("  p_value: 0.01", "  p_value: 1.5"), null, null);
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf3, null));
+    assertTrue(e.getMessage().contains("drift.p_value must be in (0, 1)"), e.getMessage());
   }
 
   @Test

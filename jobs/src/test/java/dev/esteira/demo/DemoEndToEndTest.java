@@ -71,8 +71,11 @@ class DemoEndToEndTest {
   void everyDayIsScoredByTheProductionVersionAndDriftAlertsFromTheDriftDayOn() {
     int production = new dev.esteira.registry.Registry(lake).requireProduction("loan_default").version();
     Map<String, Set<String>> alerting = new LinkedHashMap<>();
+    Map<String, Set<String>> outputs = new LinkedHashMap<>();
     for (Row r : lake.read(MonitorTables.DRIFT_METRICS).where(col("alerting")).collectAsList()) {
-      alerting.computeIfAbsent(r.getAs("batch"), k -> new HashSet<>()).add(r.getAs("column"));
+      // Inputs are the dataset's columns; the model's outputs (prediction drift) follow income's shift.
+      Map<String, Set<String>> by = "dataset:loans".equals(r.getAs("target")) ? alerting : outputs;
+      by.computeIfAbsent(r.getAs("batch"), k -> new HashSet<>()).add(r.getAs("column"));
     }
     for (int d = 1; d <= DAYS; d++) {
       String batch = "day-" + DemoData.day(d);
@@ -81,10 +84,13 @@ class DemoEndToEndTest {
       assertEquals(ROWS, predictions.where(col("version").equalTo(production)).count(), batch);
       assertTrue(lake.read(MonitorTables.DRIFT_METRICS).where(col("batch").equalTo(batch)).count() > 0, batch);
       Set<String> drifted = alerting.getOrDefault(batch, Set.of());
+      Set<String> outputDrift = outputs.getOrDefault(batch, Set.of());
       if (d < DRIFT_FROM) {
         assertEquals(Set.of(), drifted, batch);
+        assertEquals(Set.of(), outputDrift, batch + " outputs");
       } else {
         assertEquals(Set.copyOf(DemoData.DRIFTING), drifted, batch);
+        assertTrue(outputDrift.contains("probability"), batch + " outputs: " + outputDrift);
       }
     }
   }

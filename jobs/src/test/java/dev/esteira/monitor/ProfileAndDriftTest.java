@@ -6,35 +6,52 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.esteira.data.DatasetSpec;
 import dev.esteira.data.Datasets;
 import dev.esteira.demo.DemoData;
+import dev.esteira.jobs.DriftJob;
+import dev.esteira.jobs.JobParams;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.monitor.stats.CategoricalSummary;
-import dev.esteira.monitor.stats.DriftStatistics;
-import dev.esteira.monitor.stats.NumericSummary;
+import dev.esteira.monitor.stats.CategoricalProfile;
+import dev.esteira.monitor.stats.NumericProfile;
+import dev.esteira.monitor.stats.SketchStatistics;
+import dev.esteira.monitor.stats.WeightedSample;
 import dev.esteira.testing.Csv;
 import dev.esteira.testing.TestSpark;
 import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Profiles computed by Spark are checked against the same summaries computed in plain Java from the raw
- * CSV, and drift metrics against the statistics applied to those Java summaries.
+ * Profiles computed by Spark are checked against plain-Java computations on the raw CSV, stored drift
+ * metrics against brute-force statistics of the raw samples within their stored bounds; batches are
+ * named so that sorting names would pick the wrong previous batch.
  */
 class ProfileAndDriftTest {
   static Lakehouse lake;
   static DatasetSpec loans;
   static Path data;
+  static Profiler profiler;
   static Map<String, ColumnProfile> reference;
-  static Map<String, ColumnProfile> day1;
-  static Map<String, ColumnProfile> day2;
-  static DriftDetector.DriftResult drift2;
+  static Map<String, ColumnProfile> stable;
+  static Map<String, ColumnProfile> drifted;
+  static DriftDetector.DriftResult drift10;
+  static final String TARGET = "dataset:loans";
 
   @BeforeAll
   static void setUp() {
@@ -42,19 +59,21 @@ class ProfileAndDriftTest {
     Datasets datasets = new Datasets(lake);
     loans = DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "loans");
     data = TestSpark.newDir("drift-input");
-    // Day 1 is stable, day 2 drifts.
-    DemoData.generate(data, new DemoData.Options(3L, 2, 2, 3000, 1500, 1));
+    // Day 1 is stable, days 2 and 3 drift. They arrive as day-9, day-10 and a late backfill.
+    DemoData.generate(data, new DemoData.Options(3L, 3, 2, 3000, 1500, 1));
     datasets.ingest(loans, data.resolve("reference.csv").toString(), null, "reference");
-    datasets.ingest(loans, data.resolve("daily/day-01.csv").toString(), null, "day-01");
-    datasets.ingest(loans, data.resolve("daily/day-02.csv").toString(), null, "day-02");
-    Profiler profiler = new Profiler(lake);
-    int bins = TestSpark.config().drift().bins();
-    reference = byColumn(profiler.profile(loans, datasets.readBatch("loans", "reference"), null, bins));
-    day1 = byColumn(profiler.profile(loans, datasets.readBatch("loans", "day-01"), "reference", bins));
-    day2 = byColumn(profiler.profile(loans, datasets.readBatch("loans", "day-02"), "reference", bins));
-    DriftDetector detector = new DriftDetector(lake, TestSpark.config().drift());
-    detector.compare("loan_default", "loans", "day-01", "reference", "auto");
-    drift2 = detector.compare("loan_default", "loans", "day-02", "reference", "auto");
+    datasets.tag("loans", datasets.latest("loans", "reference").orElseThrow().version(), "training");
+    datasets.ingest(loans, data.resolve("daily/day-01.csv").toString(), null, "day-9");
+    datasets.ingest(loans, data.resolve("daily/day-02.csv").toString(), null, "day-10");
+    datasets.ingest(loans, data.resolve("daily/day-03.csv").toString(), null, "backfill-a");
+    profiler = Monitoring.profiler(lake, TestSpark.config().drift());
+    reference = byColumn(profiler.profile(loans, datasets.readBatch("loans", "reference")));
+    stable = byColumn(profiler.profile(loans, datasets.readBatch("loans", "day-9")));
+    drifted = byColumn(profiler.profile(loans, datasets.readBatch("loans", "day-10")));
+    profiler.profile(loans, datasets.readBatch("loans", "backfill-a"));
+    DriftDetector detector = Monitoring.detector(lake, TestSpark.config().drift());
+    detector.compare(TARGET, "day-9", "reference", "auto", 0);
+    drift10 = detector.compare(TARGET, "day-10", "reference", "auto", 2);
   }
 
   static Map<String, ColumnProfile> byColumn(List<ColumnProfile> profiles) {
@@ -64,41 +83,32 @@ class ProfileAndDriftTest {
   static final List<String> NUMERIC = List.of("age", "income", "loan_amount", "credit_score", "employment_years");
   static final List<String> CATEGORICAL = List.of("home_ownership", "purpose", "region");
 
-  @Test
-  void numericProfilesMatchAPlainJavaSummaryOfTheRawFile() {
-    for (String file : List.of("reference.csv", "daily/day-02.csv")) {
-      Csv csv = Csv.read(data.resolve(file));
-      Map<String, ColumnProfile> profiles = file.startsWith("ref") ? reference : day2;
-      for (String column : NUMERIC) {
-        ColumnProfile p = profiles.get(column);
-        NumericSummary expected = NumericSummary.of(csv.numbers(column), reference.get(column).binEdges());
-        assertArrayEquals(expected.binCounts(), p.binCounts(), column + " histogram of " + file);
-        assertEquals(expected.count(), p.count(), column);
-        assertEquals(expected.nulls(), p.nulls(), column);
-        assertEquals(expected.mean(), p.mean(), 1e-9 * Math.abs(expected.mean()), column);
-        assertEquals(expected.stddev(), p.stddev(), 1e-9 * expected.stddev(), column);
-        assertEquals(expected.min(), p.min(), column);
-        assertEquals(expected.max(), p.max(), column);
-      }
-    }
+  /** Raw CSV numbers of a column, the empty cells (nulls) left out. */
+  static double[] raw(Csv csv, String column) {
+    return csv.column(column).stream().filter(s -> s != null && !s.isEmpty()).mapToDouble(Double::parseDouble).toArray();
   }
 
   @Test
-  void baselineEdgesAreTheBaselineQuantiles() {
-    double[] income = Csv.read(data.resolve("reference.csv")).numbers("income");
-    double[] edges = reference.get("income").binEdges();
-    int bins = TestSpark.config().drift().bins();
-    assertEquals(bins - 1, edges.length);
-    for (int k = 0; k < edges.length; k++) {
-      double edge = edges[k];
-      double below = Arrays.stream(income).filter(v -> v < edge).count() / (double) income.length;
-      // The percentile sketch's rank error is 1/10000; one row more or less is 1/3000.
-      assertEquals((k + 1.0) / bins, below, 1.0 / 3000 + 1e-4 + 1e-9, "edge " + k);
-    }
-    for (String column : NUMERIC) {
-      double[] e = reference.get(column).binEdges();
-      for (int k = 1; k < e.length; k++) {
-        assertTrue(e[k] > e[k - 1], column + " edges increase");
+  void numericProfilesMatchThePlainJavaComputationOnTheRawFile() {
+    for (String file : List.of("reference.csv", "daily/day-02.csv")) {
+      Csv csv = Csv.read(data.resolve(file));
+      Map<String, ColumnProfile> profiles = file.startsWith("ref") ? reference : drifted;
+      for (String column : NUMERIC) {
+        ColumnProfile p = profiles.get(column);
+        double[] v = raw(csv, column);
+        org.apache.commons.math3.stat.descriptive.DescriptiveStatistics d =
+            new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics(v);
+        assertEquals(csv.column(column).size(), p.rows(), column);
+        assertEquals(csv.column(column).size() - v.length, p.nulls(), column);
+        assertEquals(d.getMean(), p.mean(), 1e-9 * Math.abs(d.getMean()), column);
+        assertEquals(d.getStandardDeviation(), p.stddev(), 1e-9 * d.getStandardDeviation(), column);
+        assertEquals(d.getMin(), p.min(), column);
+        assertEquals(d.getMax(), p.max(), column);
+        // The stored sketch is the sample itself (exact) or within its rank error of it.
+        NumericProfile sketch = p.numericProfile();
+        double ks = SketchStatistics.ks(sketch.sample(), WeightedSample.ofValues(v));
+        assertTrue(ks <= sketch.rankError() + 1e-12, column + " sketch vs raw: " + ks);
+        assertEquals(v.length <= NumericProfile.DEFAULT_K, p.exact(), column);
       }
     }
   }
@@ -109,71 +119,162 @@ class ProfileAndDriftTest {
     for (String column : CATEGORICAL) {
       Map<String, Long> expected = new HashMap<>();
       csv.column(column).forEach(v -> expected.merge(v, 1L, Long::sum));
-      assertEquals(expected, day2.get(column).categoryCounts(), column);
+      assertEquals(expected, drifted.get(column).categoryCounts(), column);
+      CategoricalProfile sketch = drifted.get(column).categoricalProfile();
+      assertTrue(sketch.exact());
+      assertEquals(expected, sketch.counts(), column);
     }
   }
 
   @Test
-  void storedDriftMetricsEqualTheStatisticsOfTheJavaSummaries() {
+  void storedDriftMetricsAgreeWithTheRawSamplesWithinTheirBounds() {
     Csv ref = Csv.read(data.resolve("reference.csv"));
     Csv cur = Csv.read(data.resolve("daily/day-02.csv"));
     List<Row> rows =
         lake.read(MonitorTables.DRIFT_METRICS)
-            .where(col("batch").equalTo("day-02").and(col("comparison").equalTo("baseline")))
+            .where(col("batch").equalTo("day-10").and(col("comparison").equalTo("baseline")))
             .collectAsList();
-    assertEquals(NUMERIC.size() * 4 + CATEGORICAL.size() * 3, rows.size());
+    int checked = 0;
     for (Row r : rows) {
       String column = r.getAs("column");
       String metric = r.getAs("metric");
-      double expected;
-      if (NUMERIC.contains(column)) {
-        double[] edges = reference.get(column).binEdges();
-        NumericSummary b = NumericSummary.of(ref.numbers(column), edges);
-        NumericSummary c = NumericSummary.of(cur.numbers(column), edges);
-        expected = switch (metric) {
-          case "psi" -> DriftStatistics.psi(b, c);
-          case "ks" -> DriftStatistics.ks(b, c).statistic();
-          case "js" -> DriftStatistics.jensenShannon(b, c);
-          case "wasserstein" -> DriftStatistics.wasserstein(b, c) / b.stddev();
-          default -> throw new AssertionError(metric);
-        };
-        if (metric.equals("ks")) {
-          // The histogram KS brackets the exact statistic of the raw samples.
-          double exact = DriftStatistics.ksExact(ref.numbers(column), cur.numbers(column));
-          double lower = r.getAs("value");
-          double bound = r.getAs("error_bound");
-          assertTrue(lower <= exact + 1e-12 && exact <= lower + bound + 1e-12, column + " KS bracket");
-        }
-      } else {
-        CategoricalSummary b = CategoricalSummary.of(ref.column(column));
-        CategoricalSummary c = CategoricalSummary.of(cur.column(column));
-        expected = switch (metric) {
-          case "chi_square_p" -> DriftStatistics.chiSquare(b, c).pValue();
-          case "psi" -> DriftStatistics.psi(b, c);
-          case "js" -> DriftStatistics.jensenShannon(b, c);
-          default -> throw new AssertionError(metric);
-        };
+      if (!NUMERIC.contains(column) || !(metric.equals("ks") || metric.equals("wasserstein"))) {
+        continue;
       }
-      assertEquals(expected, r.<Double>getAs("value"), 1e-9 * Math.max(1, Math.abs(expected)), column + " " + metric);
+      double[] a = raw(ref, column);
+      double[] b = raw(cur, column);
+      double value = r.getAs("value");
+      double bound = r.getAs("error_bound");
+      double exact = metric.equals("ks")
+          ? new org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest().kolmogorovSmirnovStatistic(a, b)
+          : SketchStatistics.wasserstein(WeightedSample.ofValues(a), WeightedSample.ofValues(b))
+              / reference.get(column).stddev();
+      assertTrue(Math.abs(value - exact) <= bound + 1e-9, column + " " + metric + ": " + value + " ± " + bound + " vs " + exact);
+      checked++;
     }
+    assertEquals(NUMERIC.size() * 2, checked);
   }
 
   @Test
   void theKnownDriftAlertsAndTheStableColumnsDoNot() {
-    assertEquals(Set.copyOf(DemoData.DRIFTING), Set.copyOf(drift2.alertingColumns()));
-    List<Row> day1Alerts =
-        lake.read(MonitorTables.DRIFT_METRICS).where(col("batch").equalTo("day-01").and(col("alerting"))).collectAsList();
-    assertEquals(List.of(), day1Alerts);
-    // Day 2 compares with day 1 too, found on its own as the previous profiled batch.
-    assertEquals("day-01", drift2.previous());
-    assertTrue(drift2.metrics().stream().anyMatch(m -> m.comparison().equals("previous") && m.alerting()
+    assertEquals(Set.copyOf(DemoData.DRIFTING), Set.copyOf(drift10.alertingColumns()));
+    List<Row> day9Alerts =
+        lake.read(MonitorTables.DRIFT_METRICS).where(col("batch").equalTo("day-9").and(col("alerting"))).collectAsList();
+    assertEquals(List.of(), day9Alerts);
+  }
+
+  @Test
+  void thePreviousBatchIsTheOneThatArrivedBeforeNotTheOneBeforeByName() {
+    assertEquals("day-9", drift10.previous());
+    assertTrue(drift10.metrics().stream().anyMatch(m -> m.comparison().equals("previous") && m.metric().alerting()
         && m.column().equals("income")));
+    assertEquals(List.of("day-10", "day-9", "reference"), profiler.arrivedBefore(TARGET, "backfill-a", 5));
+    // The window merges the two batches that arrived before day-10, from their stored sketches.
+    assertTrue(drift10.metrics().stream().anyMatch(m -> m.comparison().equals("window")
+        && m.referenceBatch().equals("day-9,reference")));
+  }
+
+  @Test
+  void aDatasetIsMonitoredWithoutAModelAgainstItsTrainingTag() {
+    DriftJob job = new DriftJob();
+    var out = job.run(TestSpark.context(lake), JobParams.of(job, Map.of("dataset", "loans", "batch", "backfill-a"), "test"));
+    assertEquals("reference", out.data().get("baseline"));
+    assertEquals("day-10", out.data().get("previous"));
+    List<Row> alerts = lake.read(MonitorTables.DRIFT_METRICS)
+        .where(col("batch").equalTo("backfill-a").and(col("comparison").equalTo("baseline")).and(col("alerting")))
+        .collectAsList();
+    assertEquals(Set.copyOf(DemoData.DRIFTING), alerts.stream().map(r -> (String) r.getAs("column")).collect(Collectors.toSet()));
   }
 
   @Test
   void comparingAgainReplacesTheMetrics() {
     long before = lake.read(MonitorTables.DRIFT_METRICS).count();
-    new DriftDetector(lake, TestSpark.config().drift()).compare("loan_default", "loans", "day-02", "reference", "auto");
+    Monitoring.detector(lake, TestSpark.config().drift()).compare(TARGET, "day-10", "reference", "auto", 2);
     assertEquals(before, lake.read(MonitorTables.DRIFT_METRICS).count());
+  }
+
+  @Test
+  void aWideTableIsProfiledInOneSparkJob() throws Exception {
+    int numeric = 300;
+    int categorical = 100;
+    int rows = 200;
+    StructType schema = new StructType();
+    List<Profiler.Monitored> columns = new ArrayList<>();
+    for (int c = 0; c < numeric; c++) {
+      schema = schema.add("n" + c, DataTypes.DoubleType, true);
+      columns.add(new Profiler.Monitored("n" + c, ColumnAccumulator.Kind.NUMERIC, "double"));
+    }
+    for (int c = 0; c < categorical; c++) {
+      schema = schema.add("s" + c, DataTypes.StringType, true);
+      columns.add(new Profiler.Monitored("s" + c, ColumnAccumulator.Kind.CATEGORICAL, "string"));
+    }
+    Random r = new Random(11);
+    List<Row> data = new ArrayList<>();
+    double[][] values = new double[numeric][rows];
+    for (int i = 0; i < rows; i++) {
+      Object[] v = new Object[numeric + categorical];
+      for (int c = 0; c < numeric; c++) {
+        double x = c % 10 == 0 && i % 7 == 0 ? Double.NaN : Math.exp(r.nextGaussian()) + c;
+        values[c][i] = x;
+        v[c] = c % 10 == 1 && i % 5 == 0 ? null : x;
+      }
+      for (int c = 0; c < categorical; c++) {
+        v[numeric + c] = i % 11 == 0 ? null : "k" + (i % (c + 2));
+      }
+      data.add(RowFactory.create(v));
+    }
+    // Three partitions and no shuffle, as a scan of a batch's files gives.
+    Dataset<Row> frame = TestSpark.spark().createDataFrame(
+        new org.apache.spark.api.java.JavaSparkContext(TestSpark.spark().sparkContext()).parallelize(data, 3), schema);
+    AtomicInteger jobs = new AtomicInteger();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart start) {
+        jobs.incrementAndGet();
+      }
+    };
+    TestSpark.spark().sparkContext().addSparkListener(listener);
+    List<ColumnProfile> profiles;
+    try {
+      profiles = profiler.compute(
+          new ColumnProfile.Origin("dataset:wide", "wide", "b1", 0, new Timestamp(0)), frame, columns);
+      TestSpark.spark().sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      TestSpark.spark().sparkContext().removeSparkListener(listener);
+    }
+    assertEquals(1, jobs.get(), "one Spark job for " + columns.size() + " columns");
+    assertEquals(numeric + categorical, profiles.size());
+    for (int c = 0; c < numeric; c++) {
+      ColumnProfile p = profiles.get(c);
+      int cc = c;
+      double[] finite = java.util.stream.IntStream.range(0, rows)
+          .filter(i -> !(cc % 10 == 1 && i % 5 == 0)).mapToDouble(i -> values[cc][i]).filter(Double::isFinite).toArray();
+      assertEquals(rows, p.rows());
+      assertEquals(c % 10 == 1 ? rows / 5 : 0, p.nulls(), "n" + c);
+      assertEquals(c % 10 == 0 ? (rows + 6) / 7 : 0, p.nans(), "n" + c);
+      assertEquals(Arrays.stream(finite).average().orElseThrow(), p.mean(), 1e-9 * (c + 1), "n" + c);
+      assertTrue(p.exact());
+    }
+    ColumnProfile s5 = profiles.get(numeric + 5);
+    assertEquals(7, s5.categoryCounts().size());
+    assertEquals((rows + 10) / 11, s5.nulls());
+  }
+
+  @Test
+  void timestampAndDateColumnsAreProfiledAsEpochNumbers() {
+    StructType schema = new StructType().add("t", DataTypes.TimestampType, true).add("d", DataTypes.DateType, true);
+    List<Row> data = List.of(
+        RowFactory.create(Timestamp.valueOf("2026-01-01 00:00:00"), Date.valueOf("2026-01-01")),
+        RowFactory.create(Timestamp.valueOf("2026-01-02 00:00:00"), Date.valueOf("2026-01-03")),
+        RowFactory.create(null, null));
+    List<ColumnProfile> p = profiler.compute(
+        new ColumnProfile.Origin("dataset:times", "times", "b1", 0, new Timestamp(0)),
+        TestSpark.spark().createDataFrame(data, schema),
+        List.of(new Profiler.Monitored("t", ColumnAccumulator.Kind.NUMERIC, "timestamp"),
+            new Profiler.Monitored("d", ColumnAccumulator.Kind.NUMERIC, "date")));
+    assertEquals(Timestamp.valueOf("2026-01-01 00:00:00").getTime() / 1000.0, p.get(0).min());
+    assertEquals(86_400.0, p.get(0).max() - p.get(0).min());
+    assertEquals(Date.valueOf("2026-01-03").toLocalDate().toEpochDay(), p.get(1).max());
+    assertEquals(1, p.get(1).nulls());
   }
 }

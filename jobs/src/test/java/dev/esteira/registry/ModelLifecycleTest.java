@@ -244,10 +244,11 @@ class ModelLifecycleTest {
   @Order(7)
   void scoringLogsEveryRowWithTheProductionVersionAndRescoringReplaces() {
     Scorer scorer = new Scorer(lake);
-    Scorer.ScoreResult r = scorer.score(spec, datasets.readBatch("loans", "day-01"));
+    var profiler = dev.esteira.monitor.Monitoring.profiler(lake, TestSpark.config().drift());
+    Scorer.ScoreResult r = scorer.score(spec, datasets.readBatch("loans", "day-01"), profiler);
     assertEquals(400, r.rows());
     assertEquals(1, r.version().version());
-    scorer.score(spec, datasets.readBatch("loans", "day-01"));
+    scorer.score(spec, datasets.readBatch("loans", "day-01"), profiler);
     Dataset<Row> logged = lake.read(MonitorTables.PREDICTIONS);
     assertEquals(400, logged.count());
     assertEquals(400, logged.select("row_id").distinct().count());

@@ -1,0 +1,242 @@
+package dev.esteira.bench;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.esteira.config.ConfigLoader;
+import dev.esteira.config.EsteiraConfig;
+import dev.esteira.data.DatasetSpec;
+import dev.esteira.data.Datasets;
+import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.SparkSessions;
+import dev.esteira.monitor.ColumnProfile;
+import dev.esteira.monitor.DriftDetector;
+import dev.esteira.monitor.Monitoring;
+import dev.esteira.monitor.Profiler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The monitoring benchmark behind {@code bin/bench} (never a unit test): generates batches with Spark,
+ * then measures side by side in one JVM and prints ratios. Sections (each optional):
+ * <ul>
+ *   <li>{@code scan}: profile of an N-row batch vs a bare aggregate scan of the same columns;</li>
+ *   <li>{@code nightly}: with the baseline profile stored, the batch's profile + drift (the nightly
+ *       work), for comparison with Evidently run on the same parquet files by bench/evidently_drift.py;</li>
+ *   <li>{@code wide}: C columns (numeric and categorical) × N rows: ingest + profile + drift;</li>
+ *   <li>{@code growth}: profile time at 3 row counts × 3 column counts.</li>
+ * </ul>
+ * Arguments: {@code DIR SECTION ROWS COLS} ; the parquet inputs go to DIR/data.
+ */
+public final class Bench {
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Paths.get(args[0]).toAbsolutePath();
+    String section = args[1];
+    long rows = Long.parseLong(args[2]);
+    int cols = Integer.parseInt(args[3]);
+    Path conf = Paths.get(System.getProperty("esteira.conf", "conf"));
+    EsteiraConfig loaded = ConfigLoader.load(conf, null);
+    EsteiraConfig config =
+        new EsteiraConfig(loaded.spark(), new EsteiraConfig.Lakehouse(dir.resolve("lake").toString()),
+            loaded.drift(), loaded.workflow(), loaded.airflow());
+    SparkSession spark = SparkSessions.getOrCreate(config);
+    Lakehouse lake = new Lakehouse(spark, config.lakehouse().root());
+    switch (section) {
+      case "scan" -> scan(spark, lake, config, dir, rows, cols);
+      case "nightly" -> nightly(spark, lake, config, dir, rows, cols);
+      case "wide" -> wide(spark, lake, config, dir, rows, cols, conf);
+      case "growth" -> growth(spark, lake, config, dir, rows, cols);
+      default -> throw new IllegalArgumentException("unknown section " + section);
+    }
+    spark.stop();
+  }
+
+  /** Half numeric (log-normal, heavy-tailed), half categorical (20 values); the "drifted" one shifts. */
+  static Dataset<Row> generate(SparkSession spark, long rows, int cols, long seed, boolean drifted) {
+    List<Column> out = new ArrayList<>();
+    out.add(col("id").cast("string").as("row_id"));
+    for (int c = 0; c < cols; c++) {
+      if (c % 2 == 0) {
+        Column x = exp(randn(seed * 1000 + c).multiply(0.5)).multiply(100 + c);
+        out.add((drifted && c == 0 ? x.multiply(1.3) : x).as("n" + c));
+      } else {
+        Column k = floor(rand(seed * 1000 + c).multiply(drifted && c == 1 ? 15 : 20)).cast("int");
+        out.add(concat(lit("v"), k.cast("string")).as("s" + c));
+      }
+    }
+    return spark.range(0, rows, 1, Math.max(2, (int) Math.min(64, rows * cols / 2_000_000 + 1)))
+        .select(out.toArray(Column[]::new));
+  }
+
+  static Path write(SparkSession spark, Path dir, String name, long rows, int cols, long seed, boolean drifted) {
+    Path p = dir.resolve("data").resolve(name);
+    if (!Files.exists(p.resolve("_SUCCESS"))) {
+      generate(spark, rows, cols, seed, drifted).write().mode(SaveMode.Overwrite).parquet(p.toString());
+    }
+    return p;
+  }
+
+  static List<Profiler.Monitored> monitored(Dataset<Row> frame) {
+    List<Profiler.Monitored> m = new ArrayList<>();
+    for (String c : frame.columns()) {
+      if (c.startsWith("n")) {
+        m.add(Profiler.Monitored.of(column(c, "double")));
+      } else if (c.startsWith("s")) {
+        m.add(Profiler.Monitored.of(column(c, "string")));
+      }
+    }
+    return m;
+  }
+
+  static DatasetSpec.Column column(String name, String type) {
+    return new DatasetSpec.Column(name, type, true, true, "feature", null, null, null);
+  }
+
+  static double seconds(Runnable r) {
+    long t = System.nanoTime();
+    r.run();
+    return (System.nanoTime() - t) / 1e9;
+  }
+
+  static double median(int times, Runnable r) {
+    double[] t = new double[times];
+    for (int i = 0; i < times; i++) {
+      t[i] = seconds(r);
+    }
+    Arrays.sort(t);
+    return t[times / 2];
+  }
+
+  static void print(String key, double value) {
+    System.out.printf(Locale.ROOT, "%s=%.3f%n", key, value);
+  }
+
+  static void scan(SparkSession spark, Lakehouse lake, EsteiraConfig config, Path dir, long rows, int cols) {
+    Dataset<Row> batch = spark.read().parquet(write(spark, dir, "cur-" + rows + "x" + cols, rows, cols, 2, true).toString());
+    List<Profiler.Monitored> columns = monitored(batch);
+    Profiler profiler = Monitoring.profiler(lake, config.drift());
+    ColumnProfile.Origin o = new ColumnProfile.Origin("dataset:bench", "bench", "cur", 0, new Timestamp(0));
+    List<Column> bare = new ArrayList<>();
+    for (Profiler.Monitored m : columns) {
+      bare.add(count(col(m.name())));
+      bare.add(m.name().startsWith("n") ? sum(col(m.name())) : max(col(m.name())));
+    }
+    Runnable aggregate = () -> batch.agg(bare.get(0), bare.subList(1, bare.size()).toArray(Column[]::new)).collect();
+    Runnable profile = () -> profiler.compute(o, batch, columns);
+    aggregate.run();
+    profile.run();
+    double a = median(3, aggregate);
+    double p = median(3, profile);
+    print("scan.rows", rows);
+    print("scan.cols", cols);
+    print("scan.bare_aggregate_s", a);
+    print("scan.profile_s", p);
+    print("scan.ratio_profile_over_aggregate", p / a);
+  }
+
+  static void nightly(SparkSession spark, Lakehouse lake, EsteiraConfig config, Path dir, long rows, int cols) {
+    Dataset<Row> ref = spark.read().parquet(write(spark, dir, "ref-" + rows + "x" + cols, rows, cols, 1, false).toString());
+    Dataset<Row> cur = spark.read().parquet(write(spark, dir, "cur-" + rows + "x" + cols, rows, cols, 2, true).toString());
+    List<Profiler.Monitored> columns = monitored(ref);
+    Profiler profiler = Monitoring.profiler(lake, config.drift());
+    DriftDetector detector = Monitoring.detector(lake, config.drift());
+    String target = "dataset:bench-" + rows + "x" + cols;
+    profiler.profile(new ColumnProfile.Origin(target, "bench", "ref", 0, new Timestamp(0)), ref, columns);
+    Supplier<DriftDetector.DriftResult> night = () -> {
+      List<ColumnProfile> profiles =
+          profiler.profile(new ColumnProfile.Origin(target, "bench", "cur", 1, new Timestamp(1000)), cur, columns);
+      return detector.compare(target, "cur", "ref", "none", 0, profiles);
+    };
+    night.get();
+    double[] t = new double[3];
+    DriftDetector.DriftResult[] last = new DriftDetector.DriftResult[1];
+    for (int i = 0; i < 3; i++) {
+      t[i] = seconds(() -> last[0] = night.get());
+    }
+    Arrays.sort(t);
+    double profileOnly = median(3, () -> profiler.compute(
+        new ColumnProfile.Origin(target, "bench", "cur", 1, new Timestamp(1000)), cur, columns));
+    // The same night without Delta: profile computed and compared in memory (what Evidently does).
+    List<ColumnProfile> refProfiles = profiler.stored(target, "ref");
+    dev.esteira.monitor.stats.DriftPolicy policy = Monitoring.policy(config.drift());
+    double memory = median(3, () -> {
+      List<ColumnProfile> c = profiler.compute(
+          new ColumnProfile.Origin(target, "bench", "cur", 1, new Timestamp(1000)), cur, columns);
+      for (ColumnProfile p : c) {
+        ColumnProfile a = refProfiles.stream().filter(x -> x.column().equals(p.column())).findFirst().orElseThrow();
+        if (p.kind().equals(ColumnProfile.NUMERIC)) {
+          dev.esteira.monitor.stats.ColumnDrift.numeric(a.numericProfile(), p.numericProfile(), policy);
+        } else {
+          dev.esteira.monitor.stats.ColumnDrift.categorical(a.categoricalProfile(), p.categoricalProfile(), policy);
+        }
+      }
+    });
+    print("nightly.rows", rows);
+    print("nightly.profile_and_drift_in_memory_s", memory);
+    print("nightly.cols", cols);
+    print("nightly.profile_compute_s", profileOnly);
+    print("nightly.profile_store_and_drift_s", t[1]);
+    System.out.println("nightly.drifted=" + last[0].alertingColumns());
+  }
+
+  static void wide(SparkSession spark, Lakehouse lake, EsteiraConfig config, Path dir, long rows, int cols, Path conf) {
+    Path refPath = write(spark, dir, "wide-ref-" + rows + "x" + cols, rows, cols, 1, false);
+    Path curPath = write(spark, dir, "wide-cur-" + rows + "x" + cols, rows, cols, 2, true);
+    List<DatasetSpec.Column> contract = new ArrayList<>();
+    contract.add(new DatasetSpec.Column("row_id", "string", false, true, "id", null, null, null));
+    for (int c = 0; c < cols; c++) {
+      contract.add(column(c % 2 == 0 ? "n" + c : "s" + c, c % 2 == 0 ? "double" : "string"));
+    }
+    DatasetSpec spec = new DatasetSpec("wide", "benchmark", "parquet", "row_id", false, contract, List.of());
+    Datasets datasets = new Datasets(lake);
+    Profiler profiler = Monitoring.profiler(lake, config.drift());
+    double ingest = seconds(() -> {
+      datasets.ingest(spec, refPath.toString(), "parquet", "ref");
+      datasets.ingest(spec, curPath.toString(), "parquet", "cur");
+    });
+    double profile = seconds(() -> {
+      profiler.profile(spec, datasets.readBatch("wide", "ref"));
+      profiler.profile(spec, datasets.readBatch("wide", "cur"));
+    });
+    DriftDetector.DriftResult[] r = new DriftDetector.DriftResult[1];
+    double drift = seconds(() -> r[0] = Monitoring.detector(lake, config.drift())
+        .compare(Profiler.datasetTarget("wide"), "cur", "ref", "none", 0));
+    print("wide.rows", rows);
+    print("wide.cols", cols);
+    print("wide.ingest_two_batches_s", ingest);
+    print("wide.profile_two_batches_s", profile);
+    print("wide.drift_s", drift);
+    print("wide.total_s", ingest + profile + drift);
+    System.out.println("wide.drifted=" + r[0].alertingColumns());
+  }
+
+  static void growth(SparkSession spark, Lakehouse lake, EsteiraConfig config, Path dir, long rows, int cols) {
+    Profiler profiler = Monitoring.profiler(lake, config.drift());
+    for (int rf : new int[] {1, 2, 4}) {
+      for (int cf : new int[] {1, 2, 4}) {
+        long n = rows * rf;
+        int c = cols * cf;
+        Dataset<Row> frame = spark.read().parquet(write(spark, dir, "g-" + n + "x" + c, n, c, 3, false).toString());
+        List<Profiler.Monitored> columns = monitored(frame);
+        ColumnProfile.Origin o = new ColumnProfile.Origin("dataset:g", "g", "b", 0, new Timestamp(0));
+        profiler.compute(o, frame, columns);
+        double t = median(3, () -> profiler.compute(o, frame, columns));
+        System.out.printf(Locale.ROOT, "growth rows=%d cols=%d cells=%d profile_s=%.3f ns_per_cell=%.1f%n",
+            n, c, n * c, t, t * 1e9 / (n * c));
+      }
+    }
+  }
+}
