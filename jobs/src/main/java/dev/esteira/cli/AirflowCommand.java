@@ -78,9 +78,9 @@ final class AirflowCommand implements Runnable {
     }
 
     /** Waits for a run, reporting each change on stderr; a failed run is an error naming its task. */
-    Integer await(String dagId, String runId, long timeoutSeconds, double pollSeconds) {
+    Integer await(String dagId, String runId, Polling polling) {
       AirflowClient c = client();
-      DagRun run = c.await(dagId, runId, Duration.ofSeconds(timeoutSeconds), Duration.ofMillis((long) (pollSeconds * 1000)),
+      DagRun run = c.await(dagId, runId, Duration.ofSeconds(polling.timeout), Duration.ofMillis((long) (polling.poll * 1000)),
           p -> progress("run " + p.run().dagRunId() + ": " + p.run().state() + " (" + summary(p.tasks()) + ")"));
       List<TaskInstance> tasks = c.taskInstances(dagId, runId);
       if (!"success".equals(run.state())) {
@@ -125,6 +125,15 @@ final class AirflowCommand implements Runnable {
     }
   }
 
+  /** How a command that waits for a run polls it: trigger --wait, wait, clear --wait. */
+  static final class Polling {
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "When waiting: give up after this long (default: ${DEFAULT-VALUE}).")
+    long timeout = 3600;
+
+    @Option(names = "--poll", paramLabel = "SECONDS", description = "When waiting: seconds between polls (default: ${DEFAULT-VALUE}).")
+    double poll = 5;
+  }
+
   @Command(name = "dags", mixinStandardHelpOptions = true, description = "List the DAGs with their paused state and import errors.")
   static final class Dags extends Sub {
     @Option(names = "--all", description = "Also DAGs not made by Esteira (default: only esteira_*).")
@@ -165,11 +174,7 @@ final class AirflowCommand implements Runnable {
     @Option(names = "--wait", description = "Wait for the run to finish; exit 1 if it fails.")
     boolean wait;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "With --wait: give up after this long (default: ${DEFAULT-VALUE}).")
-    long timeout = 3600;
-
-    @Option(names = "--poll", paramLabel = "SECONDS", description = "With --wait: seconds between polls (default: ${DEFAULT-VALUE}).")
-    double poll = 5;
+    @CommandLine.Mixin Polling polling;
 
     @Override
     public Integer call() {
@@ -186,7 +191,7 @@ final class AirflowCommand implements Runnable {
         return 0;
       }
       progress("triggered DAG " + run.dagId() + " run " + run.dagRunId());
-      return await(dagId, run.dagRunId(), timeout, poll);
+      return await(dagId, run.dagRunId(), polling);
     }
 
     static OffsetDateTime parseDate(String s) {
@@ -209,15 +214,11 @@ final class AirflowCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "DAG_ID") String dagId;
     @Parameters(index = "1", paramLabel = "RUN_ID") String runId;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
-    long timeout = 3600;
-
-    @Option(names = "--poll", paramLabel = "SECONDS", description = "Seconds between polls (default: ${DEFAULT-VALUE}).")
-    double poll = 5;
+    @CommandLine.Mixin Polling polling;
 
     @Override
     public Integer call() {
-      return await(dagId, runId, timeout, poll);
+      return await(dagId, runId, polling);
     }
   }
 
@@ -315,11 +316,7 @@ final class AirflowCommand implements Runnable {
     @Option(names = "--wait", description = "Then wait for the run to finish; exit 1 if it fails again.")
     boolean wait;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "With --wait: give up after this long (default: ${DEFAULT-VALUE}).")
-    long timeout = 3600;
-
-    @Option(names = "--poll", paramLabel = "SECONDS", description = "With --wait: seconds between polls (default: ${DEFAULT-VALUE}).")
-    double poll = 5;
+    @CommandLine.Mixin Polling polling;
 
     @Override
     public Integer call() {
@@ -334,7 +331,7 @@ final class AirflowCommand implements Runnable {
         return 0;
       }
       progress("cleared " + String.join(", ", ids) + " of run " + runId);
-      return await(dagId, runId, timeout, poll);
+      return await(dagId, runId, polling);
     }
   }
 
