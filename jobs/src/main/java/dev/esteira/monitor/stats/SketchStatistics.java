@@ -245,7 +245,7 @@ public final class SketchStatistics {
     if (k < 2) {
       return new ChiSquare(0, 0, 1.0, 0);
     }
-    return new ChiSquare(stat, k - 1, DriftStatistics.chiSquareSurvival(stat, k - 1), Math.sqrt(stat / n));
+    return new ChiSquare(stat, k - 1, ChiSquaredDistribution.survival(stat, k - 1), Math.sqrt(stat / n));
   }
 
   /**
@@ -319,7 +319,7 @@ public final class SketchStatistics {
     double se2 = pooled * (1 - pooled) * (1.0 / n1 + 1.0 / n2);
     double z2 = (p1 - p2) * (p1 - p2) / se2;
     // z² of a standard normal is chi-square with one degree of freedom.
-    return DriftStatistics.chiSquareSurvival(z2, 1);
+    return ChiSquaredDistribution.survival(z2, 1);
   }
 
   private static void requireNonEmpty(WeightedSample a, WeightedSample b) {
