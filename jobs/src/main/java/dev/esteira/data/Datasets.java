@@ -46,8 +46,9 @@ public final class Datasets {
     Dataset<Row> typed;
     Fingerprints.ContentFingerprint content;
     try {
-      typed = ContractCheck.apply(spec, raw, batch);
-      content = Fingerprints.content(typed);
+      ContractCheck.Checked checked = ContractCheck.apply(spec, raw, batch);
+      typed = checked.typed();
+      content = checked.content();
     } catch (EsteiraException e) {
       throw e;
     } catch (Exception e) {
