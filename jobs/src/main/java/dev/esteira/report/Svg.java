@@ -60,7 +60,7 @@ final class Svg {
 
   private static String frame(String title, String id, StringBuilder marks, double lo, double hi, String yLabel) {
     StringBuilder b = new StringBuilder();
-    b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(H)
+    b.append("<svg width=\"").append(W).append("\" height=\"").append(H)
         .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\" data-chart=\"")
         .append(esc(id)).append("\"><title>").append(esc(title)).append("</title>");
     b.append("<text x=\"").append(LEFT).append("\" y=\"18\" font-size=\"13\" font-weight=\"600\" fill=\"#1d2733\">")
@@ -187,7 +187,7 @@ final class Svg {
     int width = Math.max(left + cw * cols.size() + 170, left + 8 * title.length());
     int height = top + ch * rows.size() + 64;
     StringBuilder b = new StringBuilder();
-    b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"").append(height)
+    b.append("<svg width=\"").append(width).append("\" height=\"").append(height)
         .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height).append("\" role=\"img\" data-chart=\"")
         .append(esc(id)).append("\"><title>").append(esc(title)).append("</title>");
     b.append("<text x=\"").append(left).append("\" y=\"18\" font-size=\"13\" font-weight=\"600\" fill=\"#1d2733\">")
