@@ -37,8 +37,8 @@ def lakehouse_path(given=None):
     """The lakehouse: the notebook's parameter, else $ESTEIRA_LAKEHOUSE, else the demo's ./lakehouse."""
     path = given or os.environ.get("ESTEIRA_LAKEHOUSE") or str(ROOT / "lakehouse")
     path = str(Path(path).expanduser().resolve()) if "://" not in path else path
-    if "://" not in path and not Path(path, "models").exists() and not Path(path, "profiles").exists():
-        raise SystemExit(f"{path}: no Esteira lakehouse there (no models or profiles table); "
+    if "://" not in path and not any(Path(path, t, "_delta_log").is_dir() for t in ("models", "profiles")):
+        raise FileNotFoundError(f"{path}: no Esteira lakehouse there (no models or profiles table); "
                          "run `bin/esteira demo` or set ESTEIRA_LAKEHOUSE")
     return path
 
