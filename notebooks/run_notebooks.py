@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -88,8 +88,12 @@ def main(argv=None):
     out = Path(a.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     print(f"notebooks: running {len(books)} notebooks on {lake_path}, writing to {out}", file=sys.stderr)
-    with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-        results = list(pool.map(lambda b: run_one(b, out, a.timeout), books))
+    if a.jobs <= 1:
+        results = [run_one(b, out, a.timeout) for b in books]
+    else:
+        # Processes, not threads: each kernel manager then has its own event loop and ZMQ context.
+        with ProcessPoolExecutor(max_workers=a.jobs) as pool:
+            results = list(pool.map(run_one, books, [out] * len(books), [a.timeout] * len(books)))
     failures = []
     for ok, err in results:
         if ok:
