@@ -79,12 +79,16 @@ def spark_session():
     return spark
 
 
-def open_lakehouse(given=None):
-    """(spark, lakehouse path, names of the tables found), every table registered as a view of its name."""
+def open_lakehouse(given=None, tables=None):
+    """(spark, lakehouse path, names of the tables found), each table registered as a view of its name.
+
+    tables: the tables the notebook reads (default all); opening a Delta table reads its log, so a
+    notebook names only what it needs. model_versions needs models and model_transitions.
+    """
     lake = lakehouse_path(given)
     spark = spark_session()
     found = []
-    for name in TABLES:
+    for name in (TABLES if tables is None else tables):
         path = f"{lake}/{name}"
         if "://" in path or Path(path, "_delta_log").exists():
             try:
