@@ -26,6 +26,9 @@ final class PerformanceSection {
   static final String TABLE = "performance";
   static final String NONE = "No performance recorded yet: the lakehouse has no performance rows for this model.";
 
+  /** The metric drawn when the table is in long form, by preference. */
+  static final List<String> CHART_METRICS = List.of("auc_roc", "accuracy", "f1", "rmse", "r2", "silhouette");
+
   private PerformanceSection() {}
 
   static String render(Lakehouse lake, String model, List<String> batchOrder) {
@@ -48,6 +51,7 @@ final class PerformanceSection {
     String kindCol = names.contains("kind") ? "kind" : names.contains("source") ? "source" : null;
     // series name -> batch -> value
     Map<String, Map<String, Double>> series = new LinkedHashMap<>();
+    Map<String, String> metricOf = new LinkedHashMap<>();
     List<String> batches = new ArrayList<>(batchOrder);
     for (Row r : collected) {
       String batch = String.valueOf(r.<Object>getAs("batch"));
@@ -59,7 +63,9 @@ final class PerformanceSection {
       if (longForm) {
         Object v = r.getAs("value");
         if (v instanceof Number n) {
-          series.computeIfAbsent(prefix + r.getAs("metric"), k -> new LinkedHashMap<>()).put(batch, n.doubleValue());
+          String metric = r.getAs("metric");
+          series.computeIfAbsent(prefix + metric, k -> new LinkedHashMap<>()).put(batch, n.doubleValue());
+          metricOf.put(prefix + metric, metric);
         }
       } else {
         for (StructField f : rows.schema().fields()) {
@@ -74,8 +80,16 @@ final class PerformanceSection {
       }
     }
     batches.removeIf(b -> series.values().stream().noneMatch(m -> m.containsKey(b)));
+    // One metric on the chart (the first of CHART_METRICS present): counts such as tp/fp and rates in
+    // [0, 1] do not share an axis, and every version x kind x metric would crowd the legend. The table
+    // below lists every metric.
+    String charted = CHART_METRICS.stream().filter(metricOf::containsValue).findFirst()
+        .orElse(metricOf.isEmpty() ? null : metricOf.values().iterator().next());
     Map<String, double[]> lines = new LinkedHashMap<>();
     for (Map.Entry<String, Map<String, Double>> e : series.entrySet()) {
+      if (charted != null && !charted.equals(metricOf.get(e.getKey()))) {
+        continue;
+      }
       double[] v = new double[batches.size()];
       for (int i = 0; i < v.length; i++) {
         v[i] = e.getValue().getOrDefault(batches.get(i), Double.NaN);
@@ -88,7 +102,8 @@ final class PerformanceSection {
         table.add(List.of(esc(b.getKey()), esc(e.getKey()), "<span class=\"n\">" + Html.num(b.getValue()) + "</span>"));
       }
     }
-    return "<div class=\"charts\">" + Svg.lines("performance", "Performance per batch", batches, lines, "metric", false)
+    return "<div class=\"charts\">" + Svg.lines("performance", "Performance per batch" + (charted == null ? "" : ": " + charted), batches, lines,
+            charted == null ? "metric" : charted, false)
         + "</div>" + Html.table(List.of("batch", "metric", "value"), table, "perf");
   }
 }

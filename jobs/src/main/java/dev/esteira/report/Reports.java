@@ -148,7 +148,8 @@ public final class Reports {
 
   // ---------------------------------------------------------------- model
 
-  String modelPage(String model) {
+  /** The HTML page of one model. */
+  public String modelPage(String model) {
     Registry registry = new Registry(lake);
     List<ModelVersion> versions = registry.versions(model);
     List<Transition> log = registry.transitions(model);
@@ -347,7 +348,8 @@ public final class Reports {
 
   // ---------------------------------------------------------------- dataset
 
-  String datasetPage(String dataset) {
+  /** The HTML page of one monitored dataset. */
+  public String datasetPage(String dataset) {
     String target = "dataset:" + dataset;
     StringBuilder body = new StringBuilder();
     List<Row> versions = lake.read(DatasetTables.DATASET_VERSIONS).where(col("dataset").equalTo(dataset))

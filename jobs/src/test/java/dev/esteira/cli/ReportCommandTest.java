@@ -280,4 +280,25 @@ class ReportCommandTest {
     assertEquals("esteira: error: report: unknown model 'nope' (registered: loan_default)", r.err().strip());
     assertFalse(Files.exists(dir.resolve("x")));
   }
+
+  @Test
+  void performanceIsShownWhenTheTableExists() {
+    // The performance table of the ground-truth work (issue #8), long form: one row per version, batch,
+    // kind and metric. Written here as plain Delta rows; the page was built above without it.
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("model", "string").add("version", "int").add("batch", "string").add("kind", "string")
+        .add("metric", "string").add("value", "double").add("labelled", "long").add("predictions", "long");
+    List<Row> rows = List.of(
+        RowFactory.create("loan_default", 1, "day-01", "realized", "auc_roc", 0.61, 50L, 50L),
+        RowFactory.create("loan_default", 1, "day-01", "realized", "tp", 17.0, 50L, 50L),
+        RowFactory.create("loan_default", 1, "day-02", "estimated", "auc_roc", 0.58, 0L, 50L),
+        RowFactory.create("other_model", 1, "day-01", "realized", "auc_roc", 0.99, 50L, 50L));
+    lake.spark().createDataFrame(rows, schema).write().format("delta").mode("overwrite").save(lake.root() + "/performance");
+    String page = new dev.esteira.report.Reports(lake, dev.esteira.Progress.NONE).modelPage("loan_default");
+    assertFalse(page.contains("No performance recorded yet"));
+    assertEquals(0.61, value(page, "performance", "v1 realized auc_roc", "day-01"), 1e-12);
+    assertEquals(0.58, value(page, "performance", "v1 estimated auc_roc", "day-02"), 1e-12);
+    assertTrue(Double.isNaN(value(page, "performance", "v1 realized tp", "day-01")), "counts are not drawn on the rate axis");
+    assertFalse(page.contains("data-value=\"0.99\"") || page.contains(">0.9900<"), "another model's rows are not shown");
+  }
 }
