@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.OptionSpec;
         + "scoring and drift monitoring, as jobs and workflows.",
     subcommands = {
       DemoCommand.class, DemoDataCommand.class, RunCommand.class, RegistryCommand.class,
-      DatasetCommand.class, SqlCommand.class, LakehouseCommand.class, AirflowCommand.class,
+      DatasetCommand.class, SqlCommand.class, LakehouseCommand.class, AirflowCommand.class, ReportCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 success, 1 error in the input or a failed step, 2 bad usage, 3 internal error."})

@@ -1,0 +1,563 @@
+package dev.esteira.report;
+
+import static dev.esteira.report.Html.esc;
+import static dev.esteira.report.Html.num;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+
+import dev.esteira.EsteiraException;
+import dev.esteira.Progress;
+import dev.esteira.data.DatasetTables;
+import dev.esteira.lake.Lakehouse;
+import dev.esteira.ml.RunTables;
+import dev.esteira.monitor.MonitorTables;
+import dev.esteira.registry.GateResult;
+import dev.esteira.registry.ModelVersion;
+import dev.esteira.registry.Registry;
+import dev.esteira.registry.RegistryTables;
+import dev.esteira.registry.Stage;
+import dev.esteira.registry.Transition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Self-contained HTML reports: one file per model (versions, metrics, scoring and prediction drift per
+ * batch, shadow comparisons, performance, model card) and one per monitored dataset (drift over time,
+ * distributions from the stored profiles, null rates). Charts are inline SVG; the pages hold no script
+ * and no external URL, so they open anywhere with no network.
+ */
+public final class Reports {
+  private final Lakehouse lake;
+  private final Progress progress;
+
+  public Reports(Lakehouse lake, Progress progress) {
+    this.lake = lake;
+    this.progress = progress;
+  }
+
+  /** What was written. */
+  public record Written(String kind, String name, Path file) {}
+
+  /** Every registered model, sorted. */
+  public List<String> models() {
+    TreeSet<String> out = new TreeSet<>();
+    for (Row r : lake.read(RegistryTables.MODELS).select("model").distinct().collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** Every dataset with stored profiles (a monitored dataset), sorted. */
+  public List<String> monitoredDatasets() {
+    TreeSet<String> out = new TreeSet<>();
+    for (Row r : lake.read(MonitorTables.PROFILES).where(col("target").startsWith("dataset:"))
+        .select("dataset").distinct().collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return new ArrayList<>(out);
+  }
+
+  /**
+   * Writes the reports of the given models and datasets (null: all of them) into {@code out}, plus an
+   * index. Each file is written to a temporary name and moved into place, so a failed build leaves no
+   * half-written report.
+   */
+  public List<Written> write(Path out, List<String> modelNames, List<String> datasetNames) {
+    List<String> models = modelNames == null ? models() : modelNames;
+    List<String> datasets = datasetNames == null ? monitoredDatasets() : datasetNames;
+    List<String> knownModels = modelNames == null ? models : models();
+    for (String m : models) {
+      if (!knownModels.contains(m)) {
+        throw new EsteiraException("report: unknown model '" + m + "' (registered: " + String.join(", ", knownModels) + ")");
+      }
+    }
+    List<String> knownDatasets = datasetNames == null ? datasets : monitoredDatasets();
+    for (String d : datasets) {
+      if (!knownDatasets.contains(d)) {
+        throw new EsteiraException("report: dataset '" + d + "' has no stored profiles (monitored: "
+            + String.join(", ", knownDatasets) + "); run `esteira profile --dataset " + d + " --batch B` first");
+      }
+    }
+    if (models.isEmpty() && datasets.isEmpty()) {
+      throw new EsteiraException("report: the lakehouse " + lake.root() + " has no registered model and no monitored dataset");
+    }
+    Map<String, String> pages = new LinkedHashMap<>();
+    List<Written> written = new ArrayList<>();
+    int total = models.size() + datasets.size();
+    int i = 0;
+    for (String m : models) {
+      i++;
+      progress.report("report [" + i + "/" + total + "] model " + m + ": reading the registry, runs, predictions and drift");
+      pages.put(fileName("model", m), modelPage(m));
+      written.add(new Written("model", m, out.resolve(fileName("model", m))));
+    }
+    for (String d : datasets) {
+      i++;
+      progress.report("report [" + i + "/" + total + "] dataset " + d + ": reading versions, profiles and drift");
+      pages.put(fileName("dataset", d), datasetPage(d));
+      written.add(new Written("dataset", d, out.resolve(fileName("dataset", d))));
+    }
+    pages.put("index.html", index(written));
+    try {
+      Files.createDirectories(out);
+      for (Map.Entry<String, String> p : pages.entrySet()) {
+        Path tmp = out.resolve("." + p.getKey() + ".tmp");
+        Files.writeString(tmp, p.getValue(), StandardCharsets.UTF_8);
+        Files.move(tmp, out.resolve(p.getKey()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw new EsteiraException("report: cannot write into " + out + ": " + e.getMessage());
+    }
+    written.add(new Written("index", "index", out.resolve("index.html")));
+    return written;
+  }
+
+  static String fileName(String kind, String name) {
+    return kind + "-" + name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".html";
+  }
+
+  private String subtitle() {
+    return "Esteira report · lakehouse " + lake.root() + " · generated " + Instant.now().toString().replaceFirst("\\.\\d+Z$", "Z");
+  }
+
+  private String index(List<Written> written) {
+    StringBuilder b = new StringBuilder("<ul>");
+    for (Written w : written) {
+      b.append("<li>").append(esc(w.kind())).append(" <a href=\"").append(esc(w.file().getFileName().toString()))
+          .append("\">").append(esc(w.name())).append("</a></li>");
+    }
+    b.append("</ul>");
+    return Html.page("Esteira reports", subtitle(), null, Html.section("reports", "Reports", null, b.toString()));
+  }
+
+  // ---------------------------------------------------------------- model
+
+  /** The HTML page of one model. */
+  public String modelPage(String model) {
+    Registry registry = new Registry(lake);
+    List<ModelVersion> versions = registry.versions(model);
+    List<Transition> log = registry.transitions(model);
+    StringBuilder body = new StringBuilder();
+
+    // Versions.
+    List<List<String>> rows = new ArrayList<>();
+    TreeSet<String> metricNames = new TreeSet<>();
+    for (ModelVersion v : versions) {
+      metricNames.addAll(v.metrics().keySet());
+    }
+    for (ModelVersion v : versions) {
+      List<String> r = new ArrayList<>();
+      r.add("v" + v.version());
+      r.add("<span class=\"tag st-" + v.stage().label() + "\" data-version=\"" + v.version() + "\" data-stage=\""
+          + v.stage().label() + "\">" + esc(v.stage().label()) + "</span>");
+      r.add(esc(String.join(", ", v.aliases())));
+      r.add(esc(v.dataset() + " v" + v.datasetVersion() + " (" + v.batch() + ")"));
+      r.add(esc(v.runId()));
+      r.add(esc(v.createdAt()));
+      for (String m : metricNames) {
+        Double d = v.metrics().get(m);
+        r.add("<span class=\"n\">" + (d == null ? "" : num(d)) + "</span>");
+      }
+      rows.add(r);
+    }
+    List<String> header = new ArrayList<>(List.of("version", "stage", "aliases", "trained on", "run", "registered"));
+    header.addAll(metricNames);
+    Map<String, double[]> byVersion = new LinkedHashMap<>();
+    for (ModelVersion v : versions) {
+      double[] vals = new double[metricNames.size()];
+      int k = 0;
+      for (String m : metricNames) {
+        vals[k++] = v.metrics().getOrDefault(m, Double.NaN);
+      }
+      byVersion.put("v" + v.version(), vals);
+    }
+    String versionsBody = versions.isEmpty()
+        ? Html.empty("No version registered.")
+        : Html.table(header, rows, "versions")
+            + "<div class=\"charts\">" + Svg.bars("metrics-by-version", "Holdout metrics per version",
+                new ArrayList<>(metricNames), byVersion, "value") + "</div>";
+    body.append(Html.section("versions", "Versions", "Each registered version with its current stage and aliases "
+        + "(replayed from the registry's log) and its holdout metrics from training.", versionsBody));
+
+    // Scoring per batch, per version (several versions on one batch: a shadow comparison).
+    Dataset<Row> preds = lake.read(MonitorTables.PREDICTIONS).where(col("model").equalTo(model));
+    List<Row> perBatch = preds.groupBy("version", "batch")
+        .agg(count(lit(1)).as("rows"), avg("probability").as("mean_probability"), avg("prediction").as("positive_rate"),
+            min("dataset_version").as("dv"))
+        .orderBy("dv", "batch", "version").collectAsList();
+    List<String> batches = new ArrayList<>();
+    Set<Integer> scoredVersions = new TreeSet<>();
+    for (Row r : perBatch) {
+      if (!batches.contains(r.<String>getAs("batch"))) {
+        batches.add(r.getAs("batch"));
+      }
+      scoredVersions.add(r.<Integer>getAs("version"));
+    }
+    Map<String, double[]> rowsSeries = new LinkedHashMap<>();
+    Map<String, double[]> probSeries = new LinkedHashMap<>();
+    Map<String, double[]> posSeries = new LinkedHashMap<>();
+    for (int v : scoredVersions) {
+      double[] a = nans(batches.size());
+      double[] p = nans(batches.size());
+      double[] q = nans(batches.size());
+      for (Row r : perBatch) {
+        if (r.<Integer>getAs("version") == v) {
+          int i = batches.indexOf(r.<String>getAs("batch"));
+          a[i] = r.<Long>getAs("rows");
+          p[i] = r.isNullAt(r.fieldIndex("mean_probability")) ? Double.NaN : r.<Double>getAs("mean_probability");
+          q[i] = r.<Double>getAs("positive_rate");
+        }
+      }
+      rowsSeries.put("v" + v, a);
+      probSeries.put("v" + v, p);
+      posSeries.put("v" + v, q);
+    }
+    String scoring = batches.isEmpty()
+        ? Html.empty("No batch scored yet.")
+        : "<div class=\"charts\">"
+            + Svg.lines("mean-probability", "Mean predicted probability per batch", batches, probSeries, "probability", false)
+            + Svg.lines("positive-rate", "Share predicted positive per batch", batches, posSeries, "share", true)
+            + Svg.bars("rows-scored", "Rows scored per batch", batches, rowsSeries, "rows") + "</div>";
+    body.append(Html.section("scoring", "Scoring per batch", "What each version predicted on each scored batch, in "
+        + "arrival order: a moving mean probability or positive share is the first sign of prediction drift.", scoring));
+
+    // Shadow comparisons: two versions on the same rows.
+    List<Row> shadow = new ArrayList<>();
+    if (scoredVersions.size() > 1) {
+      Dataset<Row> a = preds.select(col("batch"), col("row_id"), col("version").as("va"), col("prediction").as("pa"),
+          col("probability").as("qa"));
+      Dataset<Row> b = preds.select(col("batch").as("b_batch"), col("row_id").as("b_row"), col("version").as("vb"),
+          col("prediction").as("pb"), col("probability").as("qb"));
+      shadow = a.join(b, a.col("batch").equalTo(b.col("b_batch")).and(a.col("row_id").equalTo(b.col("b_row")))
+              .and(a.col("va").lt(b.col("vb"))))
+          .groupBy("batch", "va", "vb")
+          .agg(count(lit(1)).as("rows"), avg(col("pa").equalTo(col("pb")).cast("double")).as("agreement"),
+              avg(col("qb").minus(col("qa"))).as("mean_probability_delta"))
+          .orderBy("batch", "va", "vb").collectAsList();
+    }
+    List<List<String>> shadowRows = new ArrayList<>();
+    for (Row r : shadow) {
+      shadowRows.add(List.of(esc(r.getAs("batch")), "v" + r.getAs("va") + " vs v" + r.getAs("vb"),
+          "<span class=\"n\">" + r.getAs("rows") + "</span>",
+          "<span class=\"n\" data-agreement=\"" + r.getAs("agreement") + "\">" + num(r.<Double>getAs("agreement")) + "</span>",
+          "<span class=\"n\">" + (r.isNullAt(r.fieldIndex("mean_probability_delta")) ? "" : num(r.<Double>getAs("mean_probability_delta"))) + "</span>"));
+    }
+    body.append(Html.section("shadow", "Shadow comparisons", "Batches scored by two versions side by side (a champion "
+        + "and a shadow challenger): how often they agree on the same rows.",
+        shadowRows.isEmpty() ? Html.empty("No batch was scored by more than one version.")
+            : Html.table(List.of("batch", "versions", "rows", "agreement", "mean probability difference"), shadowRows, "shadow")));
+
+    // Prediction drift.
+    Dataset<Row> outDrift = lake.read(MonitorTables.DRIFT_METRICS).where(col("target").startsWith("model:" + model + ":v"));
+    body.append(Html.section("prediction-drift", "Prediction drift",
+        "Each version's outputs on a batch against its outputs on its training batch (comparison with the baseline).",
+        driftMap("prediction-drift-map", outDrift, true, batches)));
+
+    // Performance (ground truth), kept apart: its table is being introduced elsewhere.
+    body.append(Html.section("performance", "Performance over time",
+        "Metrics of each version on batches whose labels have arrived (realized) or estimated before they do.",
+        PerformanceSection.render(lake, model, batches)));
+
+    // Transitions.
+    List<List<String>> logRows = new ArrayList<>();
+    for (Transition t : log) {
+      StringBuilder gates = new StringBuilder();
+      for (GateResult g : t.gates()) {
+        gates.append(g.passed() ? "<span class=\"ok\">✓</span> " : "<span class=\"refused\">✗</span> ")
+            .append(esc(g.check())).append(' ').append(g.value() == null ? "" : num(g.value()))
+            .append(g.threshold() == null ? "" : " (threshold " + num(g.threshold()) + ")").append("<br>");
+      }
+      logRows.add(List.of("<span class=\"n\">" + t.seq() + "." + t.ordinal() + "</span>", esc(t.at()), "v" + t.version(),
+          esc(t.summary()), t.accepted() ? "<span class=\"ok\">accepted</span>" : "<span class=\"refused\">refused</span>",
+          esc(t.actor()), esc(t.reason()), gates.toString()));
+    }
+    body.append(Html.section("transitions", "Stage and alias log", "Every move of a version, accepted or refused, in "
+        + "commit order, with who asked, why, and the gates checked.",
+        logRows.isEmpty() ? Html.empty("No transition recorded.")
+            : Html.table(List.of("seq", "at", "version", "change", "outcome", "actor", "reason", "gates"), logRows, "log")));
+
+    // Model card: the production version (else the newest).
+    ModelVersion card = versions.stream().filter(v -> v.stage() == Stage.PRODUCTION).findFirst()
+        .orElse(versions.isEmpty() ? null : versions.get(versions.size() - 1));
+    body.append(Html.section("card", "Model card", "What the version in production (or the newest) is, how it was "
+        + "trained and how it does per slice.", card == null ? Html.empty("No version.") : card(card)));
+
+    ModelVersion prod = versions.stream().filter(v -> v.stage() == Stage.PRODUCTION).findFirst().orElse(null);
+    String sub = subtitle() + (prod == null ? " · no version in production" : " · in production: v" + prod.version());
+    return Html.page("Model " + model, sub, nav("versions", "scoring", "shadow", "prediction-drift", "performance",
+        "transitions", "card"), body.toString());
+  }
+
+  private String card(ModelVersion v) {
+    List<Row> runs = lake.read(RunTables.RUNS).where(col("run_id").equalTo(v.runId())).collectAsList();
+    List<List<String>> facts = new ArrayList<>();
+    facts.add(List.of("version", "v" + v.version() + " (" + esc(v.stage().label()) + ")"));
+    facts.add(List.of("description", esc(v.description() == null ? "—" : v.description())));
+    facts.add(List.of("tags", esc(v.tags().isEmpty() ? "—" : new java.util.TreeMap<>(v.tags()).toString())));
+    facts.add(List.of("training data", esc(v.dataset() + " version " + v.datasetVersion() + ", batch " + v.batch())));
+    facts.add(List.of("artifact", esc(v.artifactPath()) + "<br>sha256 " + esc(v.artifactSha256())));
+    facts.add(List.of("code version", esc(v.codeVersion())));
+    String slices = "";
+    if (!runs.isEmpty()) {
+      Row r = runs.get(0);
+      facts.add(List.of("estimator", esc(r.getAs("estimator"))));
+      facts.add(List.of("parameters", "<code>" + esc(r.getAs("params")) + "</code>"));
+      facts.add(List.of("rows", esc("train " + r.getAs("train_rows") + ", holdout " + r.getAs("holdout_rows"))));
+      facts.add(List.of("seed, Spark", esc(r.getAs("seed") + ", Spark " + r.getAs("spark_version"))));
+      if (!r.isNullAt(r.fieldIndex("slice_metrics"))) {
+        Map<String, scala.collection.Map<String, Object>> sm = r.getJavaMap(r.fieldIndex("slice_metrics"));
+        TreeSet<String> metricNames = new TreeSet<>();
+        Map<String, Map<String, Object>> javaSm = new java.util.TreeMap<>();
+        for (Map.Entry<String, scala.collection.Map<String, Object>> e : sm.entrySet()) {
+          Map<String, Object> m = scala.collection.JavaConverters.mapAsJavaMap(e.getValue());
+          javaSm.put(e.getKey(), m);
+          metricNames.addAll(m.keySet());
+        }
+        List<List<String>> srows = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Object>> e : javaSm.entrySet()) {
+          List<String> row = new ArrayList<>(List.of(esc(e.getKey())));
+          for (String m : metricNames) {
+            Object d = e.getValue().get(m);
+            row.add("<span class=\"n\">" + (d instanceof Number n ? num(n.doubleValue()) : "") + "</span>");
+          }
+          srows.add(row);
+        }
+        List<String> h = new ArrayList<>(List.of("slice"));
+        h.addAll(metricNames);
+        slices = srows.isEmpty() ? "" : "<h3>Metrics per slice</h3>" + Html.table(h, srows, "slices");
+      }
+    }
+    return Html.table(List.of("", ""), facts, "card") + slices;
+  }
+
+  // ---------------------------------------------------------------- dataset
+
+  /** The HTML page of one monitored dataset. */
+  public String datasetPage(String dataset) {
+    String target = "dataset:" + dataset;
+    StringBuilder body = new StringBuilder();
+    List<Row> versions = lake.read(DatasetTables.DATASET_VERSIONS).where(col("dataset").equalTo(dataset))
+        .orderBy("version", "created_at").collectAsList();
+    Dataset<Row> profiles = lake.read(MonitorTables.PROFILES).where(col("target").equalTo(target));
+    List<Row> prof = profiles.drop("sketch").orderBy("dataset_version", "ingested_at", "batch", "column").collectAsList();
+    List<String> batches = new ArrayList<>();
+    LinkedHashSet<String> columns = new LinkedHashSet<>();
+    for (Row r : prof) {
+      if (!batches.contains(r.<String>getAs("batch"))) {
+        batches.add(r.getAs("batch"));
+      }
+      columns.add(r.getAs("column"));
+    }
+    Dataset<Row> drift = lake.read(MonitorTables.DRIFT_METRICS).where(col("target").equalTo(target));
+    List<Row> baselineRefs = drift.where(col("comparison").equalTo("baseline")).groupBy("reference_batch").count()
+        .orderBy(col("count").desc()).collectAsList();
+    String baseline = baselineRefs.isEmpty() ? (batches.isEmpty() ? null : batches.get(0)) : baselineRefs.get(0).getString(0);
+
+    // Batches.
+    List<List<String>> vrows = new ArrayList<>();
+    for (Row r : versions) {
+      vrows.add(List.of(esc(r.getAs("batch")), "<span class=\"n\">" + r.getAs("version") + "</span>",
+          "<span class=\"n\" data-batch=\"" + esc(r.getAs("batch")) + "\" data-rows=\"" + r.getAs("row_count") + "\">"
+              + r.getAs("row_count") + "</span>",
+          esc(r.getAs("tag")), esc(r.getAs("contract_status")), esc(r.getAs("expectations_status")), esc(r.getAs("created_at"))));
+    }
+    body.append(Html.section("batches", "Batches", "Every ingested batch of the dataset, the Delta version that holds it, "
+        + "and its contract and expectation results.",
+        Html.table(List.of("batch", "version", "rows", "tag", "contract", "expectations", "ingested"), vrows, "batches")));
+
+    // Drift heat map and alerts.
+    String alerts = alertsTable(drift);
+    body.append(Html.section("drift", "Drift over time", "One cell per column and batch, compared with the baseline "
+        + (baseline == null ? "" : "(" + baseline + ") ") + "from the stored profiles: red when the column drifted, amber "
+        + "when the statistic's error bound straddles the threshold. The alerts below list the metrics that decided.",
+        driftMap("drift-map", drift, false, batches) + "<h3>Alerts</h3>" + alerts));
+
+    // Null rates.
+    Map<String, double[]> nullRates = new LinkedHashMap<>();
+    for (String c : columns) {
+      nullRates.put(c, nans(batches.size()));
+    }
+    for (Row r : prof) {
+      long rowsN = r.<Long>getAs("rows");
+      nullRates.get(r.<String>getAs("column"))[batches.indexOf(r.<String>getAs("batch"))] =
+          rowsN == 0 ? Double.NaN : r.<Long>getAs("nulls") / (double) rowsN;
+    }
+    body.append(Html.section("nulls", "Null rates", "The share of nulls of each column per batch, from the profiles.",
+        batches.isEmpty() ? Html.empty("No profile.")
+            : "<div class=\"charts\">" + Svg.lines("null-rates", "Null rate per batch", batches, nullRates, "share", true) + "</div>"));
+
+    // Distributions: baseline against the latest batch (and the one before it).
+    StringBuilder dist = new StringBuilder("<div class=\"charts\">");
+    List<String> shown = new ArrayList<>();
+    if (baseline != null) {
+      shown.add(baseline);
+    }
+    for (int i = batches.size() - 1; i >= 0 && shown.size() < 3; i--) {
+      if (!shown.contains(batches.get(i))) {
+        shown.add(batches.get(i));
+      }
+    }
+    for (String c : columns) {
+      Map<String, Row> byBatch = new LinkedHashMap<>();
+      for (String b : shown) {
+        for (Row r : prof) {
+          if (r.getAs("column").equals(c) && r.getAs("batch").equals(b)) {
+            byBatch.put(b, r);
+          }
+        }
+      }
+      if (byBatch.isEmpty()) {
+        continue;
+      }
+      Row any = byBatch.values().iterator().next();
+      if ("numeric".equals(any.getAs("kind"))) {
+        List<String> qs = List.of("p01", "p05", "p25", "p50", "p75", "p95", "p99");
+        Map<String, double[]> s = new LinkedHashMap<>();
+        for (Map.Entry<String, Row> e : byBatch.entrySet()) {
+          Row r = e.getValue();
+          double[] v = nans(qs.size());
+          if (!r.isNullAt(r.fieldIndex("quantiles"))) {
+            Map<String, Double> q = r.getJavaMap(r.fieldIndex("quantiles"));
+            for (int i = 0; i < qs.size(); i++) {
+              Double d = q.get(qs.get(i));
+              v[i] = d == null ? Double.NaN : d;
+            }
+          }
+          s.put(e.getKey(), v);
+        }
+        dist.append(Svg.lines("quantiles-" + c, c + ": quantiles", qs, s, c, false));
+      } else {
+        TreeSet<String> cats = new TreeSet<>();
+        for (Row r : byBatch.values()) {
+          if (!r.isNullAt(r.fieldIndex("category_counts"))) {
+            cats.addAll(r.<String, Long>getJavaMap(r.fieldIndex("category_counts")).keySet());
+          }
+        }
+        List<String> catList = new ArrayList<>(cats);
+        if (catList.size() > 20) {
+          continue;
+        }
+        Map<String, double[]> s = new LinkedHashMap<>();
+        for (Map.Entry<String, Row> e : byBatch.entrySet()) {
+          Row r = e.getValue();
+          double[] v = new double[catList.size()];
+          if (!r.isNullAt(r.fieldIndex("category_counts"))) {
+            Map<String, Long> cc = r.getJavaMap(r.fieldIndex("category_counts"));
+            long total = cc.values().stream().mapToLong(Long::longValue).sum()
+                + (r.isNullAt(r.fieldIndex("category_other")) ? 0 : r.<Long>getAs("category_other"));
+            for (int i = 0; i < v.length; i++) {
+              Long n = cc.get(catList.get(i));
+              v[i] = total == 0 ? Double.NaN : (n == null ? 0 : n) / (double) total;
+            }
+          }
+          s.put(e.getKey(), v);
+        }
+        dist.append(Svg.bars("categories-" + c, c + ": share of each category", catList, s, "share"));
+      }
+    }
+    dist.append("</div>");
+    body.append(Html.section("distributions", "Distributions", "Each column in the baseline and the latest batches, drawn "
+        + "from the stored profiles (no rescan): numbers by their quantiles p01…p99, categories by their shares.",
+        batches.isEmpty() ? Html.empty("No profile.") : dist.toString()));
+    return Html.page("Dataset " + dataset, subtitle() + " · " + batches.size() + " profiled batches",
+        nav("batches", "drift", "nulls", "distributions"), body.toString());
+  }
+
+  private static String alertsTable(Dataset<Row> drift) {
+    List<Row> alerts = drift.where(col("alerting").and(col("status").isin("drift", "inconclusive")))
+        .orderBy("batch", "column", "comparison", "metric").collectAsList();
+    List<List<String>> rows = new ArrayList<>();
+    for (Row r : alerts) {
+      rows.add(List.of(esc(r.getAs("batch")), esc(r.getAs("column")), esc(r.getAs("comparison")) + " (" + esc(r.getAs("reference_batch")) + ")",
+          esc(r.getAs("metric")), "<span class=\"n\">" + (r.isNullAt(r.fieldIndex("value")) ? "" : num(r.<Double>getAs("value"))) + "</span>",
+          "<span class=\"n\">" + (r.isNullAt(r.fieldIndex("threshold")) ? "" : num(r.<Double>getAs("threshold"))) + "</span>",
+          esc(r.getAs("status"))));
+    }
+    return rows.isEmpty() ? Html.empty("No alert.")
+        : Html.table(List.of("batch", "column", "compared with", "metric", "value", "threshold", "status"), rows, "alerts");
+  }
+
+  /**
+   * A heat map of the baseline comparison: one cell per column (per version for model outputs) and batch.
+   * A cell is {@code drift} when a metric drifted, else {@code inconclusive} when one was, else
+   * {@code insufficient_data} when every deciding metric had too few rows, else {@code ok}; its value is
+   * the number of drifted metrics.
+   */
+  static String driftMap(String id, Dataset<Row> drift, boolean perVersion, List<String> batchOrder) {
+    List<Row> cells = drift.where(col("comparison").equalTo("baseline"))
+        .groupBy("target", "column", "batch")
+        .agg(org.apache.spark.sql.functions.sum(col("drifted").cast("int")).as("drifted"),
+            org.apache.spark.sql.functions.sum(col("status").equalTo("inconclusive").cast("int")).as("inconclusive"),
+            org.apache.spark.sql.functions.sum(col("status").isin("ok", "drift", "inconclusive").cast("int")).as("decided"),
+            min("computed_at").as("at"))
+        .orderBy("target", "column").collectAsList();
+    if (cells.isEmpty()) {
+      return Html.empty("No drift computed yet.");
+    }
+    List<String> rows = new ArrayList<>();
+    List<String> cols = new ArrayList<>();
+    for (String b : batchOrder) {
+      if (cells.stream().anyMatch(r -> r.getAs("batch").equals(b))) {
+        cols.add(b);
+      }
+    }
+    for (Row r : cells) {
+      if (!cols.contains(r.<String>getAs("batch"))) {
+        cols.add(r.getAs("batch"));
+      }
+      String name = rowName(r, perVersion);
+      if (!rows.contains(name)) {
+        rows.add(name);
+      }
+    }
+    Svg.Cell[][] grid = new Svg.Cell[rows.size()][cols.size()];
+    for (Row r : cells) {
+      long drifted = r.<Long>getAs("drifted");
+      long inconclusive = r.<Long>getAs("inconclusive");
+      long decided = r.<Long>getAs("decided");
+      String status = drifted > 0 ? "drift" : inconclusive > 0 ? "inconclusive" : decided == 0 ? "insufficient_data" : "ok";
+      String label = status + (drifted > 0 ? " (" + drifted + " metrics)" : "");
+      grid[rows.indexOf(rowName(r, perVersion))][cols.indexOf(r.<String>getAs("batch"))] = new Svg.Cell(status, drifted, label);
+    }
+    return "<div class=\"charts\">" + Svg.heatMap(id, "Drift against the baseline, per column and batch", rows, cols, grid) + "</div>";
+  }
+
+  private static String rowName(Row r, boolean perVersion) {
+    String c = r.getAs("column");
+    if (!perVersion) {
+      return c;
+    }
+    String t = r.getAs("target");
+    return t.substring(t.lastIndexOf(':') + 1) + " " + c;
+  }
+
+  private static double[] nans(int n) {
+    double[] a = new double[n];
+    java.util.Arrays.fill(a, Double.NaN);
+    return a;
+  }
+
+  private static String nav(String... ids) {
+    StringBuilder b = new StringBuilder("<a href=\"index.html\">all reports</a>");
+    for (String id : ids) {
+      b.append("<a href=\"#").append(id).append("\">").append(id.replace('-', ' ')).append("</a>");
+    }
+    return b.toString();
+  }
+}

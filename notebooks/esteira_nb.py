@@ -1,0 +1,109 @@
+"""What every Esteira notebook shares: opening a lakehouse with PySpark and delta-spark, and one
+temporary view per metadata table (the same names as `bin/esteira sql`), including `model_versions`,
+each version's current stage and aliases replayed from the registry's log.
+
+The notebooks run in the project's virtualenv (bin/setup-python: pyspark 3.5.5, delta-spark 3.3.2).
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TABLES = ["dataset_versions", "runs", "models", "model_transitions", "predictions", "profiles",
+          "drift_metrics", "workflow_runs", "performance"]
+
+# The same replay as `esteira sql`'s model_versions view (cli/SqlCommand.MODEL_VERSIONS_SQL): the newest
+# accepted stage row of each version, the aliases whose newest row is an assignment, tags and description.
+MODEL_VERSIONS_SQL = """
+WITH log AS (SELECT *, row_number() OVER (PARTITION BY model, version, kind, name ORDER BY seq DESC, ordinal DESC) AS newest
+  FROM model_transitions WHERE accepted),
+stage AS (SELECT model, version, to_stage AS stage FROM log WHERE kind = 'stage' AND newest = 1),
+alias_last AS (SELECT model, name, version, kind, row_number() OVER (PARTITION BY model, name ORDER BY seq DESC, ordinal DESC) AS n
+  FROM model_transitions WHERE accepted AND kind IN ('alias', 'alias_removed')),
+alias AS (SELECT model, version, sort_array(collect_list(name)) AS aliases FROM alias_last
+  WHERE n = 1 AND kind = 'alias' GROUP BY model, version),
+tag AS (SELECT model, version, map_from_entries(collect_list(struct(name, value))) AS tags FROM log
+  WHERE kind IN ('tag', 'tag_removed') AND newest = 1 AND kind = 'tag' GROUP BY model, version),
+descr AS (SELECT model, version, value AS description FROM log WHERE kind = 'description' AND newest = 1)
+SELECT m.model, m.version, coalesce(stage.stage, 'none') AS stage, coalesce(alias.aliases, array()) AS aliases,
+  tag.tags, descr.description, m.run_id, m.metrics, m.dataset, m.dataset_version, m.batch,
+  m.artifact_path, m.artifact_sha256, m.created_at
+FROM models m LEFT JOIN stage USING (model, version) LEFT JOIN alias USING (model, version)
+LEFT JOIN tag USING (model, version) LEFT JOIN descr USING (model, version)
+"""
+
+
+def lakehouse_path(given=None):
+    """The lakehouse: the notebook's parameter, else $ESTEIRA_LAKEHOUSE, else the demo's ./lakehouse."""
+    path = given or os.environ.get("ESTEIRA_LAKEHOUSE") or str(ROOT / "lakehouse")
+    path = str(Path(path).expanduser().resolve()) if "://" not in path else path
+    if "://" not in path and not any(Path(path, t, "_delta_log").is_dir() for t in ("models", "profiles")):
+        raise FileNotFoundError(f"{path}: no Esteira lakehouse there (no models or profiles table); "
+                         "run `bin/esteira demo` or set ESTEIRA_LAKEHOUSE")
+    return path
+
+
+def _delta_jars():
+    """Delta's jars from the Maven build's classpath (no download); None when the project is not built."""
+    cp = ROOT / "jobs" / "target" / "classpath.txt"
+    if not cp.exists():
+        return None
+    jars = [j for j in cp.read_text().strip().split(":")
+            if "/io/delta/delta-spark_2.12/" in j or "/io/delta/delta-storage/" in j]
+    return ",".join(jars) if len(jars) == 2 and all(Path(j).exists() for j in jars) else None
+
+
+def spark_session():
+    """A small local session: one or two cores, no UI, few shuffle partitions, Delta's extensions."""
+    from pyspark.sql import SparkSession
+    builder = (SparkSession.builder.master(os.environ.get("ESTEIRA_NOTEBOOK_MASTER", "local[1]"))
+               .appName("esteira-notebook")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               # As bin/esteira: a metadata table's Delta log is small; 50 partitions to rebuild it cost more.
+               .config("spark.databricks.delta.snapshotPartitions", "2")
+               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+               .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog"))
+    jars = _delta_jars()
+    if jars:
+        builder = builder.config("spark.jars", jars)
+    else:
+        # Not built: delta-spark's helper fetches the matching jars from Maven Central once (Ivy cache).
+        from delta import configure_spark_with_delta_pip
+        builder = configure_spark_with_delta_pip(builder)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def open_lakehouse(given=None, tables=None):
+    """(spark, lakehouse path, names of the tables found), each table registered as a view of its name.
+
+    tables: the tables the notebook reads (default all); opening a Delta table reads its log, so a
+    notebook names only what it needs. model_versions needs models and model_transitions.
+    """
+    lake = lakehouse_path(given)
+    spark = spark_session()
+    found = []
+    for name in (TABLES if tables is None else tables):
+        path = f"{lake}/{name}"
+        if "://" in path or Path(path, "_delta_log").exists():
+            try:
+                spark.read.format("delta").load(path).createOrReplaceTempView(name)
+                found.append(name)
+            except Exception:  # a table missing on a remote file system
+                pass
+    if "models" in found and "model_transitions" in found:
+        spark.sql(MODEL_VERSIONS_SQL).createOrReplaceTempView("model_versions")
+    print(f"lakehouse {lake}: tables {', '.join(found)}")
+    return spark, lake, found
+
+
+def check(key, value):
+    """Prints a figure as `check: KEY = VALUE`; tests/e2e/notebooks.sh compares these lines with SQL."""
+    if isinstance(value, float):
+        value = f"{value:.4f}"
+    print(f"check: {key} = {value}")
