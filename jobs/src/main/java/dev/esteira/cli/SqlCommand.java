@@ -62,7 +62,8 @@ final class SqlCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    Lakehouse lake = session().lake();
+    // A query that only reads needs an existing lakehouse; one that writes may create its tables.
+    Lakehouse lake = allowWrites ? session().lake() : session().readLake();
     LogicalPlan parsed = parse(lake, query);
     String write = writeIn(parsed);
     if (write != null && !allowWrites) {

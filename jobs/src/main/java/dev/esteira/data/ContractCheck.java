@@ -70,6 +70,9 @@ final class ContractCheck {
         checks.add(count(when(rawCol.isNull(), 1)));
         labels.add(c.name() + ": %d nulls in a non-nullable column");
       }
+      if (c.type().equals("double")) {
+        NonFinite.addChecks(c, cast, checks, labels);
+      }
       if (c.min() != null) {
         checks.add(count(when(cast.cast("double").lt(c.min()), 1)));
         labels.add(c.name() + ": %d values below min " + c.min());
