@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.OptionSpec;
     subcommands = {
       DemoCommand.class, DemoDataCommand.class, RunCommand.class, RegistryCommand.class,
       DatasetCommand.class, SqlCommand.class, LakehouseCommand.class, AirflowCommand.class,
+      RunsCommand.class, WorkflowCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 success, 1 error in the input or a failed step, 2 bad usage, 3 internal error."})

@@ -33,7 +33,7 @@ final class RegistryCommand implements Runnable {
   static List<Object> summary(ModelVersion v) {
     return List.of(v.model(), v.version(), v.stage().label(), String.join(",", v.aliases()), v.runId(),
         v.dataset() + "@" + v.datasetVersion() + " (" + v.batch() + ")",
-        v.metrics().getOrDefault("auc_roc", Double.NaN), v.createdAt().toString());
+        v.metrics().getOrDefault("auc_roc", Double.NaN), v.createdAt());
   }
 
   static final List<String> HEADERS =

@@ -62,6 +62,9 @@ final class SqlCommand extends BaseCommand {
 
   @Override
   public Integer call() {
+    if (limit < 0) {
+      throw new EsteiraException("sql: --limit must be 0 or more, got " + limit);
+    }
     // A query that only reads needs an existing lakehouse; one that writes may create its tables.
     Lakehouse lake = allowWrites ? session().lake() : session().readLake();
     LogicalPlan parsed = parse(lake, query);
