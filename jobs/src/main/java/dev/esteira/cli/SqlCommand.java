@@ -77,8 +77,18 @@ final class SqlCommand extends BaseCommand {
     if (write != null) {
       refuseMetadataPaths(lake, query);
     }
-    Dataset<Row> result = withViews(lake, query, write != null);
-    List<Row> rows = result.limit(limit + 1).collectAsList();
+    Set<String> views = new HashSet<>();
+    List<Row> rows;
+    Dataset<Row> result;
+    try {
+      result = withViews(lake, query, write != null, views);
+      rows = result.limit(limit + 1).collectAsList();
+    } finally {
+      // Views belong to this command's lakehouse: a later command in the same JVM (tests, one SparkSession)
+      // may name another lakehouse, and must not see these.
+      views.addAll(List.of("models", "model_transitions"));
+      views.forEach(v -> lake.spark().catalog().dropTempView(v));
+    }
     List<List<Object>> cells = new ArrayList<>();
     for (Row r : rows.subList(0, Math.min(limit, rows.size()))) {
       List<Object> cell = new ArrayList<>();
@@ -140,8 +150,7 @@ final class SqlCommand extends BaseCommand {
    * a view costs a Delta log read each, most of them for nothing. When Spark reports a missing table that
    * Esteira knows, its view is registered and the query analysed again.
    */
-  static Dataset<Row> withViews(Lakehouse lake, String query, boolean readOnlyCopies) {
-    Set<String> registered = new HashSet<>();
+  static Dataset<Row> withViews(Lakehouse lake, String query, boolean readOnlyCopies, Set<String> registered) {
     while (true) {
       try {
         return lake.spark().sql(query);
