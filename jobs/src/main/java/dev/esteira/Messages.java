@@ -4,13 +4,20 @@ package dev.esteira;
 public final class Messages {
   private Messages() {}
 
-  /** The text up to the first line break; an empty string for none. */
+  /**
+   * The first line that is not blank; an empty string for none. Spark's parse errors begin with a line
+   * break, so the plain first line would be empty.
+   */
   public static String firstLine(String message) {
     if (message == null) {
       return "";
     }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
+    for (String line : message.split("\r?\n")) {
+      if (!line.isBlank()) {
+        return line;
+      }
+    }
+    return "";
   }
 
   /**

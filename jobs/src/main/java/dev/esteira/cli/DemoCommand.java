@@ -111,6 +111,6 @@ final class DemoCommand extends BaseCommand {
             + String.format(java.util.Locale.ROOT, "%.3f", production.metrics().get("auc_roc")) + ", trained on "
             + production.dataset() + " version " + production.datasetVersion() + ")\n");
     output.table(List.of("day", "rows scored", "drifted columns"), rows,
-        "\nLakehouse: " + lake.root() + "\nExplore it: bin/esteira sql \"SELECT * FROM drift_metrics WHERE drifted\"");
+        "\nLakehouse: " + lake.root() + "\nExplore it: bin/esteira sql \"SELECT batch, comparison, column, metric, value FROM drift_metrics WHERE alerting ORDER BY batch, column\"");
   }
 }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.OptionSpec;
     subcommands = {
       DemoCommand.class, DemoDataCommand.class, RunCommand.class, RegistryCommand.class,
       DatasetCommand.class, SqlCommand.class, LakehouseCommand.class, AirflowCommand.class, ReportCommand.class,
+      RunsCommand.class, WorkflowCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 success, 1 error in the input or a failed step, 2 bad usage, 3 internal error."})
@@ -69,6 +70,7 @@ public final class Main implements Runnable {
       cli.addSubcommand(job.name(), jobCommand(job));
     }
     cli.setExecutionExceptionHandler(Main::handle);
+    cli.setParameterExceptionHandler(Main::usage);
     try {
       return cli.execute(args);
     } finally {
@@ -92,26 +94,48 @@ public final class Main implements Runnable {
     return new Output(main.options.json(), System.out, System.err);
   }
 
+  /**
+   * A usage error: one line saying what is wrong and where the help is, instead of the whole usage text
+   * (which buries the one line that matters).
+   */
+  private static int usage(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    PrintWriter err = cl.getErr();
+    String message = oneLine(e.getMessage());
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+    }
+    err.println("esteira: usage error: " + message + "; see `" + cl.getCommandSpec().qualifiedName() + " --help`");
+    err.flush();
+    return cl.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
-    Throwable t = e;
-    if (t instanceof EsteiraException) {
-      err.println("esteira: error: " + t.getMessage());
-      return USER_ERROR;
+    // Spark and Hadoop wrap errors in layers of their own: the user's error may be any cause.
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof EsteiraException) {
+        err.println("esteira: error: " + oneLine(t.getMessage()));
+        return USER_ERROR;
+      }
+      // Bad SQL (unknown column, syntax) is the user's to fix, like any other bad input: Spark's own words.
+      if (t instanceof org.apache.spark.sql.AnalysisException) {
+        err.println("esteira: error: " + oneLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
+        return USER_ERROR;
+      }
     }
-    String name = t.getClass().getSimpleName();
-    // Bad SQL (unknown column, syntax) is the user's to fix, like any other bad input.
-    if (t instanceof org.apache.spark.sql.AnalysisException) {
-      String m = t.getMessage() == null ? name : t.getMessage();
-      err.println("esteira: error: " + Messages.firstLine(m).trim());
-      return USER_ERROR;
-    }
-    err.println("esteira: internal error: " + name + ": " + Messages.firstLine(String.valueOf(t.getMessage()))
+    err.println("esteira: internal error: " + e.getClass().getSimpleName() + ": " + Messages.rootMessage(e)
         + " (set ESTEIRA_DEBUG=1 for the stack trace)");
     if (System.getenv("ESTEIRA_DEBUG") != null) {
-      t.printStackTrace(err);
+      e.printStackTrace(err);
     }
     return INTERNAL_ERROR;
+  }
+
+  /** A message as one line: its first non-blank line, or "(no message)". */
+  static String oneLine(String message) {
+    String line = Messages.firstLine(message).trim();
+    return line.isEmpty() ? "(no message)" : line;
   }
 
   /** A command for a job, with one option per job parameter. */

@@ -20,10 +20,15 @@ final class Output {
     this.err = err;
   }
 
+  boolean json() {
+    return json;
+  }
+
   void job(JobOutput result) {
     result.alerts().forEach(a -> err.println("ALERT " + a));
     if (json) {
-      Map<String, Object> doc = new LinkedHashMap<>(result.data());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> doc = (Map<String, Object>) deepPlain(new LinkedHashMap<>(result.data()));
       doc.put("message", result.message());
       doc.put("alerts", result.alerts());
       out.println(Json.pretty(doc));
@@ -35,20 +40,30 @@ final class Output {
   /** A message, with data for JSON output. */
   void result(String message, Object data) {
     if (json) {
-      out.println(Json.pretty(data));
+      out.println(Json.pretty(deepPlain(data)));
     } else {
       out.println(message);
     }
   }
 
-  /** A table: aligned columns in text, a list of objects in JSON. */
+  /** A table: aligned columns in text (long cells cut at 60 characters), a list of objects in JSON. */
   void table(List<String> headers, List<List<Object>> rows, String caption) {
+    table(headers, rows, caption, 60);
+  }
+
+  /** A table whose cells are never cut (paths a user copies, as in a workflow's plan). */
+  void fullTable(List<String> headers, List<List<Object>> rows, String caption) {
+    table(headers, rows, caption, Integer.MAX_VALUE);
+  }
+
+  private void table(List<String> headers, List<List<Object>> rows, String caption, int maxWidth) {
     if (json) {
       List<Map<String, Object>> docs = new ArrayList<>();
       for (List<Object> row : rows) {
         Map<String, Object> doc = new LinkedHashMap<>();
         for (int i = 0; i < headers.size(); i++) {
-          doc.put(headers.get(i), plain(row.get(i)));
+          Object value = plain(row.get(i));
+          doc.put(headers.get(i), JSON_TEXT_COLUMNS.contains(headers.get(i)) ? parsedJson(value) : value);
         }
         docs.add(doc);
       }
@@ -65,7 +80,7 @@ final class Output {
       for (int i = 0; i < headers.size(); i++) {
         String s = cell(row.get(i));
         r.add(s);
-        width[i] = Math.min(60, Math.max(width[i], s.length()));
+        width[i] = Math.min(maxWidth, Math.max(width[i], s.length()));
       }
       cells.add(r);
     }
@@ -101,7 +116,7 @@ final class Output {
       return "";
     }
     if (p instanceof Double d) {
-      return String.format(java.util.Locale.ROOT, "%.4f", d);
+      return number(d);
     }
     if (p instanceof Map<?, ?> || p instanceof List<?>) {
       return Json.write(p);
@@ -109,7 +124,66 @@ final class Output {
     return p.toString();
   }
 
-  /** Spark values as plain Java: Scala maps and sequences become Java ones, times become text. */
+  /**
+   * A double for people: four decimals, but scientific notation where fixed decimals would hide it (a
+   * p-value of 7e-152 is not 0.0000) or pad it (1e12).
+   */
+  static String number(double d) {
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      return Double.toString(d);
+    }
+    double a = Math.abs(d);
+    if (a != 0 && (a < 1e-4 || a >= 1e9)) {
+      return String.format(java.util.Locale.ROOT, "%.3e", d);
+    }
+    return String.format(java.util.Locale.ROOT, "%.4f", d);
+  }
+
+  /** Metadata columns that hold JSON text (parameters of runs and workflow steps): emitted as JSON. */
+  static final java.util.Set<String> JSON_TEXT_COLUMNS = java.util.Set.of("params");
+
+  /** JSON text as the JSON value it holds; anything else (or text that is no JSON object) as it is. */
+  static Object parsedJson(Object value) {
+    if (value instanceof String s && (s.startsWith("{") || s.startsWith("["))) {
+      try {
+        return Json.mapper().readTree(s);
+      } catch (java.io.IOException e) {
+        return value;
+      }
+    }
+    return value;
+  }
+
+  /** Java maps and lists with their Spark values made plain, recursively, for JSON. */
+  static Object deepPlain(Object o) {
+    if (o instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), deepPlain(v)));
+      return out;
+    }
+    if (o instanceof java.util.Collection<?> c) {
+      List<Object> out = new ArrayList<>();
+      c.forEach(v -> out.add(deepPlain(v)));
+      return out;
+    }
+    return plain(o);
+  }
+
+  /** A time as ISO-8601: an instant in UTC ({@code 2026-11-24T18:13:59.123Z}) or a date. */
+  static String iso(Object time) {
+    if (time instanceof java.sql.Timestamp t) {
+      return t.toInstant().toString();
+    }
+    if (time instanceof java.sql.Date d) {
+      return d.toLocalDate().toString();
+    }
+    if (time instanceof java.util.Date d) {
+      return d.toInstant().toString();
+    }
+    return time.toString();
+  }
+
+  /** Spark values as plain Java: Scala maps and sequences become Java ones, times become ISO-8601 text. */
   static Object plain(Object o) {
     if (o instanceof scala.collection.Map<?, ?> m) {
       Map<String, Object> out = new LinkedHashMap<>();
@@ -122,7 +196,7 @@ final class Output {
       return out;
     }
     if (o instanceof java.util.Date || o instanceof java.time.temporal.Temporal) {
-      return o.toString();
+      return iso(o);
     }
     if (o instanceof org.apache.spark.sql.Row r) {
       Map<String, Object> out = new LinkedHashMap<>();

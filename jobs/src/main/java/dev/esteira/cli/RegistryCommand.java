@@ -33,7 +33,7 @@ final class RegistryCommand implements Runnable {
   static List<Object> summary(ModelVersion v) {
     return List.of(v.model(), v.version(), v.stage().label(), String.join(",", v.aliases()), v.runId(),
         v.dataset() + "@" + v.datasetVersion() + " (" + v.batch() + ")",
-        v.metrics().getOrDefault("auc_roc", Double.NaN), v.createdAt().toString());
+        v.metrics().getOrDefault("auc_roc", Double.NaN), v.createdAt());
   }
 
   static final List<String> HEADERS =
@@ -47,7 +47,7 @@ final class RegistryCommand implements Runnable {
     @Override
     public Integer call() {
       List<List<Object>> rows = new ArrayList<>();
-      for (ModelVersion v : new Registry(session().lake()).versions(model)) {
+      for (ModelVersion v : new Registry(session().readLake()).versions(model)) {
         rows.add(summary(v));
       }
       if (model != null && rows.isEmpty()) {
@@ -68,7 +68,7 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Registry registry = new Registry(session().lake());
+      Registry registry = new Registry(session().readLake());
       ModelVersion v = version == null ? registry.requireProduction(model) : registry.resolve(model, version);
       List<Map<String, Object>> transitions = new ArrayList<>();
       StringBuilder text = new StringBuilder();

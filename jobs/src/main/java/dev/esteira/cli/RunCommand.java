@@ -110,7 +110,8 @@ final class RunCommand extends BaseCommand {
     for (WorkflowRunner.PlannedStep step : plan.steps()) {
       rows.add(List.of(++i, step.step().id(), step.job().name(), step.params().toString(), step.step().dependsOn()));
     }
-    out().table(List.of("order", "step", "job", "params", "depends_on"), rows, "run " + plan.runId());
+    // Never cut: the resolved paths are what a user checks and copies.
+    out().fullTable(List.of("order", "step", "job", "params", "depends_on"), rows, "run " + plan.runId());
   }
 
   /**

@@ -35,14 +35,35 @@ final class Session implements AutoCloseable {
     return config;
   }
 
+  /**
+   * The lakehouse of a command that only reads: one that does not exist is refused before Spark starts,
+   * so that a typo in {@code --lakehouse} is not mistaken for an empty registry.
+   */
+  Lakehouse readLake() {
+    LakehouseRoot.requireExisting(config().lakehouse().root(), lakehouseSource());
+    return lake();
+  }
+
   Lakehouse lake() {
     if (lake == null) {
+      LakehouseRoot.requireNotFile(config().lakehouse().root(), lakehouseSource());
       ownsSpark = SparkSession.getDefaultSession().isEmpty();
-      spark = SparkSessions.getOrCreate(config());
+      try {
+        spark = SparkSessions.getOrCreate(config());
+      } catch (RuntimeException e) {
+        // Spark's own start-up failure (an unreachable or unknown master) as the one line a user needs.
+        throw new dev.esteira.EsteiraException("cannot start Spark on master '" + config().spark().master() + "': "
+            + dev.esteira.Messages.rootMessage(e) + " (check --master or spark.master)", e);
+      }
       lake = new Lakehouse(spark, config().lakehouse().root());
       progress().report("Spark " + spark.version() + " on " + spark.sparkContext().master() + ", lakehouse " + lake.root());
     }
     return lake;
+  }
+
+  /** Where the lakehouse root came from, for error messages. */
+  private String lakehouseSource() {
+    return options.lakehouse() != null ? "--lakehouse" : "lakehouse.root";
   }
 
   JobContext jobContext() {

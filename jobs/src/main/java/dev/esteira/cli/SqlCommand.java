@@ -62,7 +62,11 @@ final class SqlCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    Lakehouse lake = session().lake();
+    if (limit < 0) {
+      throw new EsteiraException("sql: --limit must be 0 or more, got " + limit);
+    }
+    // A query that only reads needs an existing lakehouse; one that writes may create its tables.
+    Lakehouse lake = allowWrites ? session().lake() : session().readLake();
     LogicalPlan parsed = parse(lake, query);
     String write = writeIn(parsed);
     if (write != null && !allowWrites) {
@@ -73,8 +77,18 @@ final class SqlCommand extends BaseCommand {
     if (write != null) {
       refuseMetadataPaths(lake, query);
     }
-    Dataset<Row> result = withViews(lake, query, write != null);
-    List<Row> rows = result.limit(limit + 1).collectAsList();
+    Set<String> views = new HashSet<>();
+    List<Row> rows;
+    Dataset<Row> result;
+    try {
+      result = withViews(lake, query, write != null, views);
+      rows = result.limit(limit + 1).collectAsList();
+    } finally {
+      // Views belong to this command's lakehouse: a later command in the same JVM (tests, one SparkSession)
+      // may name another lakehouse, and must not see these.
+      views.addAll(List.of("models", "model_transitions"));
+      views.forEach(v -> lake.spark().catalog().dropTempView(v));
+    }
     List<List<Object>> cells = new ArrayList<>();
     for (Row r : rows.subList(0, Math.min(limit, rows.size()))) {
       List<Object> cell = new ArrayList<>();
@@ -136,8 +150,7 @@ final class SqlCommand extends BaseCommand {
    * a view costs a Delta log read each, most of them for nothing. When Spark reports a missing table that
    * Esteira knows, its view is registered and the query analysed again.
    */
-  static Dataset<Row> withViews(Lakehouse lake, String query, boolean readOnlyCopies) {
-    Set<String> registered = new HashSet<>();
+  static Dataset<Row> withViews(Lakehouse lake, String query, boolean readOnlyCopies, Set<String> registered) {
     while (true) {
       try {
         return lake.spark().sql(query);

@@ -38,6 +38,7 @@ public final class ConfigLoader {
       ((ObjectNode) tree.get("lakehouse")).put("root", lakehouseRoot);
     }
     if (master != null) {
+      EsteiraConfig.checkMaster(master, "--master");
       ((ObjectNode) tree.get("spark")).put("master", master);
     }
     return Yaml.bind(tree, EsteiraConfig.class, "command-line overrides");

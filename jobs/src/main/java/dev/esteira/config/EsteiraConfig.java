@@ -53,6 +53,11 @@ public record EsteiraConfig(
     require(spark, "spark", source);
     require(spark.master(), "spark.master", source);
     require(spark.shufflePartitions(), "spark.shuffle_partitions", source);
+    checkMaster(spark.master(), source + ": spark.master");
+    if (spark.shufflePartitions() < 1) {
+      throw new ConfigException(
+          source + ": spark.shuffle_partitions must be at least 1, got " + spark.shufflePartitions());
+    }
     require(lakehouse, "lakehouse", source);
     require(lakehouse.root(), "lakehouse.root", source);
     require(drift, "drift", source);
@@ -95,7 +100,31 @@ public record EsteiraConfig(
     }
     require(workflow, "workflow", source);
     require(workflow.retries(), "workflow.retries", source);
+    if (workflow.retries() < 0) {
+      throw new ConfigException(source + ": workflow.retries must not be negative, got " + workflow.retries());
+    }
+    if (workflow.retryDelaySeconds() != null && !(workflow.retryDelaySeconds() >= 0)) {
+      throw new ConfigException(
+          source + ": workflow.retry_delay_seconds must be a number >= 0, got " + workflow.retryDelaySeconds());
+    }
     return this;
+  }
+
+  /** The master URLs Spark itself accepts (SparkContext.createTaskScheduler), checked before Spark starts. */
+  private static final java.util.regex.Pattern MASTER =
+      java.util.regex.Pattern.compile(
+          "local|local\\[(\\*|[1-9][0-9]*)(,\\s*[0-9]+)?\\]|local-cluster\\[\\s*[0-9]+\\s*,\\s*[0-9]+\\s*,\\s*[0-9]+\\s*\\]"
+              + "|spark://\\S+|yarn|k8s://\\S+|mesos://\\S+");
+
+  /**
+   * Refuses a value that is no Spark master URL, naming where it came from ({@code --master} or the
+   * config file and key): Spark would otherwise fail deep in start-up with a stack trace.
+   */
+  public static void checkMaster(String master, String where) {
+    if (master != null && !MASTER.matcher(master.trim()).matches()) {
+      throw new ConfigException(where + " '" + master + "' is not a Spark master URL: use local[N], local[*], "
+          + "spark://HOST:PORT, yarn or k8s://https://HOST:PORT");
+    }
   }
 
   private static void require(Object value, String path, String source) {

@@ -14,11 +14,20 @@ public final class Json {
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-  // Output for people and programs keeps the order it was given (columns of a query, fields of a result).
+  // Output for people and programs keeps the order it was given (columns of a query, fields of a result),
+  // and writes times as ISO-8601 text in UTC rather than epoch milliseconds.
   private static final ObjectMapper PRETTY =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(SerializationFeature.INDENT_OUTPUT);
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .setDateFormat(isoUtc());
+
+  private static java.text.DateFormat isoUtc() {
+    java.text.SimpleDateFormat f = new java.text.SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSSX", java.util.Locale.ROOT);
+    f.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+    return f;
+  }
 
   private Json() {}
 

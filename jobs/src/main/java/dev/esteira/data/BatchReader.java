@@ -31,6 +31,9 @@ final class BatchReader {
             .option("mode", "FAILFAST")
             .option("inferSchema", "false")
             .option("enforceSchema", "false")
+            // RFC 4180: a quoted field may hold line breaks, and a quote inside it is doubled.
+            .option("multiLine", "true")
+            .option("escape", "\"")
             .csv(path);
         case "json" -> spark.read().option("mode", "FAILFAST").json(path);
         default -> spark.read().parquet(path);

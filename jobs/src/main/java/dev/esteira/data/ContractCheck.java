@@ -80,6 +80,9 @@ final class ContractCheck {
         checks.add(rawCol.isNull());
         labels.add(c.name() + ": %d nulls in a non-nullable column");
       }
+      if (c.type().equals("double")) {
+        NonFinite.addChecks(c, cast, checks, labels);
+      }
       if (c.min() != null) {
         checks.add(cast.cast("double").lt(c.min()));
         labels.add(c.name() + ": %d values below min " + c.min());

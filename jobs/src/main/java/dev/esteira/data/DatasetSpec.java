@@ -27,7 +27,11 @@ public record DatasetSpec(
   public static final Set<String> TYPES = Set.of("string", "integer", "long", "double", "boolean", "date", "timestamp");
   public static final Set<String> ROLES = Set.of("feature", "id", "label", "attribute");
 
-  /** One column of the contract. {@code required: false} lets a batch omit it (stored as null). */
+  /**
+   * One column of the contract. {@code required: false} lets a batch omit it (stored as null). A
+   * {@code double} column refuses NaN and ±Infinity (also a literal such as {@code 1e400} that parses to
+   * Infinity) unless it says {@code allow_nan: true} or {@code allow_infinity: true}.
+   */
   public record Column(
       String name,
       String type,
@@ -36,7 +40,15 @@ public record DatasetSpec(
       String role,
       Double min,
       Double max,
-      List<String> allowed) {
+      List<String> allowed,
+      Boolean allowNan,
+      Boolean allowInfinity) {
+    /** A column that refuses NaN and infinities, as written before the two flags existed. */
+    public Column(String name, String type, Boolean nullable, Boolean required, String role, Double min, Double max,
+        List<String> allowed) {
+      this(name, type, nullable, required, role, min, max, allowed, null, null);
+    }
+
     public Column {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException("a column has no name");
@@ -53,6 +65,17 @@ public record DatasetSpec(
       }
       nullable = nullable == null ? Boolean.TRUE : nullable;
       required = required == null ? Boolean.TRUE : required;
+      allowNan = allowNan != null && allowNan;
+      allowInfinity = allowInfinity != null && allowInfinity;
+      // Bounds that no value can meet mean a typo, not a contract.
+      if (min != null && max != null && min > max) {
+        throw new IllegalArgumentException(
+            "columns." + name + ": min " + min + " is greater than max " + max + " (no value could pass)");
+      }
+      if ((allowNan || allowInfinity) && !type.equals("double")) {
+        throw new IllegalArgumentException(
+            "columns." + name + ": allow_nan and allow_infinity apply to double columns, not to type " + type);
+      }
     }
 
     public boolean numeric() {
@@ -71,6 +94,11 @@ public record DatasetSpec(
       }
       if (!check.equals("row_count") && (column == null || column.isBlank())) {
         throw new IllegalArgumentException("check '" + check + "' needs a column");
+      }
+      if (min != null && max != null && min > max) {
+        throw new IllegalArgumentException(
+            "expectations: " + check + (column == null ? "" : "(" + column + ")") + " has min " + min
+                + " greater than max " + max);
       }
     }
 

@@ -15,4 +15,10 @@ public interface Job {
   List<JobParam> params();
 
   JobOutput run(JobContext context, JobParams params);
+
+  /**
+   * Checks what the values mean before anything runs (a workflow checks every step at planning), so a
+   * bad value fails the whole workflow up front instead of its step after others have written.
+   */
+  default void check(JobParams params, String where) {}
 }

@@ -40,7 +40,9 @@ public final class JobParams {
         values.put(p.name(), v);
       }
     }
-    return new JobParams(job.name(), values);
+    JobParams params = new JobParams(job.name(), values);
+    job.check(params, where);
+    return params;
   }
 
   public String get(String name) {

@@ -31,6 +31,15 @@ public final class PromoteJob implements Job {
   }
 
   @Override
+  public void check(JobParams p, String where) {
+    try {
+      Stage.parse(p.get("stage"));
+    } catch (dev.esteira.EsteiraException e) {
+      throw new dev.esteira.EsteiraException(where + ": job 'promote': " + e.getMessage());
+    }
+  }
+
+  @Override
   public JobOutput run(JobContext ctx, JobParams p) {
     ModelSpec spec = ctx.model(p.get("model"));
     Registry registry = new Registry(ctx.lake());

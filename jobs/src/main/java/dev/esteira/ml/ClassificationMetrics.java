@@ -23,6 +23,11 @@ public final class ClassificationMetrics {
 
   private ClassificationMetrics() {}
 
+  /** The metric names a classification spec may name in its gates and tuning (what {@link #compute} gives). */
+  public static List<String> knownMetrics() {
+    return NAMES;
+  }
+
   public static Map<String, Double> compute(Dataset<Row> scored) {
     Map<String, Double> m = new LinkedHashMap<>();
     long classes = scored.select("label").distinct().count();

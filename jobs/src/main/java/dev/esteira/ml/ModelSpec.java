@@ -123,6 +123,50 @@ public record ModelSpec(
       }
     }
     slices = slices == null ? List.of() : List.copyOf(slices);
+    checkMetricNames(task, tuning, gates);
+  }
+
+  /**
+   * Metric names in gates and tuning must be ones the task computes: a typo ({@code auc_rocc}) would
+   * otherwise surface only when a promotion is refused.
+   */
+  private static void checkMetricNames(String task, Tuning tuning, Map<String, Gate> gates) {
+    if (!task.equals("classification")) {
+      return;
+    }
+    List<String> known = ClassificationMetrics.knownMetrics();
+    if (tuning != null && !known.contains(tuning.metric())) {
+      throw unknownMetric("tuning.metric", tuning.metric(), task, known);
+    }
+    for (Map.Entry<String, Gate> g : new java.util.TreeMap<>(gates).entrySet()) {
+      Gate gate = g.getValue();
+      String at = "gates." + g.getKey();
+      for (String m : new java.util.TreeSet<>(gate.min().keySet())) {
+        if (!known.contains(m)) {
+          throw unknownMetric(at + ".min." + m, m, task, known);
+        }
+      }
+      for (String m : new java.util.TreeSet<>(gate.max().keySet())) {
+        if (!known.contains(m)) {
+          throw unknownMetric(at + ".max." + m, m, task, known);
+        }
+        if (gate.min().containsKey(m) && gate.min().get(m) > gate.max().get(m)) {
+          throw new IllegalArgumentException(
+              at + ": min " + m + " " + gate.min().get(m) + " is greater than max " + gate.max().get(m));
+        }
+      }
+      if (gate.beatChampion() != null && !known.contains(gate.beatChampion())) {
+        throw unknownMetric(at + ".beat_champion", gate.beatChampion(), task, known);
+      }
+      if (gate.minDelta() < 0) {
+        throw new IllegalArgumentException(at + ".min_delta must be >= 0, got " + gate.minDelta());
+      }
+    }
+  }
+
+  private static IllegalArgumentException unknownMetric(String key, String metric, String task, List<String> known) {
+    return new IllegalArgumentException(
+        key + ": unknown metric '" + metric + "' for task " + task + " (expected one of " + String.join(", ", known) + ")");
   }
 
   public static ModelSpec load(Path modelsDir, String name) {

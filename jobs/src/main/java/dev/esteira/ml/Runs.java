@@ -58,6 +58,15 @@ public final class Runs {
     return rows.isEmpty() ? Optional.empty() : Optional.of(of(rows.get(0)));
   }
 
+  /** Every run (of one model, or of all when {@code model} is null), newest first. */
+  public static List<Run> list(Lakehouse lake, String model) {
+    var rows = lake.read(RunTables.RUNS);
+    if (model != null) {
+      rows = rows.where(col("model").equalTo(model));
+    }
+    return rows.orderBy(col("started_at").desc_nulls_last(), col("run_id")).collectAsList().stream().map(Runs::of).toList();
+  }
+
   /** The newest succeeded training run of a model. */
   public static Optional<Run> latest(Lakehouse lake, String model) {
     List<Row> rows =

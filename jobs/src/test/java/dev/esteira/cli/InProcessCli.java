@@ -13,20 +13,25 @@ final class InProcessCli {
   private InProcessCli() {}
 
   static synchronized CommandLineTest.Result run(Path lake, String... args) {
-    TestSpark.spark();
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(List.of("--lakehouse", lake.toString(), "-q"));
     if (!List.of(args).contains("--conf-dir")) {
       all.addAll(List.of("--conf-dir", TestSpark.confDir().toString()));
     }
     all.addAll(List.of(args));
+    return runExactly(all.toArray(new String[0]));
+  }
+
+  /** The CLI with exactly these arguments (no lakehouse, conf or -q added). */
+  static synchronized CommandLineTest.Result runExactly(String... all) {
+    TestSpark.spark();
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = Main.execute(all.toArray(new String[0]));
+      int code = Main.execute(all);
       return new CommandLineTest.Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
