@@ -38,26 +38,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PASSED=0
-FAILED=0
-T0=$SECONDS
-ok() { echo "ok - $*"; PASSED=$((PASSED + 1)); }
-fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
-note() { echo "# $*" >&2; }
-finish() {
-  note "done in $((SECONDS - T0))s"
-  echo "airflow e2e: $PASSED passed, $FAILED failed"
-  if [[ $FAILED -eq 0 ]]; then exit 0; else exit 1; fi
-}
-show_err() { tail -n "${2:-15}" "$LOGS/$1.err" | sed 's/^/#   /' >&2 || true; }
-check_eq() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1 (got '$2', expected '$3')"; fi; }
-run() {
-  local name="$1" start=$SECONDS
-  shift
-  RC=0
-  "$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err" || RC=$?
-  note "$name: exit $RC in $((SECONDS - start))s"
-}
+SUITE=airflow
+source "$ROOT/tests/e2e/lib/checks.bash"
 # expect_one_error NAME PATTERN: the last run exited 1 and its stderr is exactly one line
 # `esteira: error: ...` matching PATTERN (progress lines, if any, start with `esteira: ` too and are
 # not errors; -q keeps them away here).

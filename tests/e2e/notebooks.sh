@@ -29,25 +29,8 @@ LAKE="$TMP/lakehouse"
 LOGS="$TMP/logs"
 mkdir -p "$LOGS"
 
-PASSED=0
-FAILED=0
-T0=$SECONDS
-ok() { echo "ok - $*"; PASSED=$((PASSED + 1)); }
-fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
-note() { echo "# $*" >&2; }
-finish() {
-  note "done in $((SECONDS - T0))s"
-  echo "notebooks e2e: $PASSED passed, $FAILED failed"
-  if [[ $FAILED -eq 0 ]]; then exit 0; else exit 1; fi
-}
-show_err() { tail -n "${2:-15}" "$LOGS/$1.err" | sed 's/^/#   /' >&2 || true; }
-run() {
-  local name="$1" start=$SECONDS
-  shift
-  RC=0
-  "$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err" || RC=$?
-  note "$name: exit $RC in $((SECONDS - start))s"
-}
+SUITE=notebooks
+source "$ROOT/tests/e2e/lib/checks.bash"
 
 # 0. What the phase needs besides .venv (bin/test's phase 2): a headless Chromium.
 run setup-browser bin/setup-browser

@@ -34,32 +34,8 @@ LAKE="$TMP/lakehouse"
 LOGS="$TMP/logs"
 mkdir -p "$LOGS"
 
-PASSED=0
-FAILED=0
-T0=$SECONDS
-ok() { echo "ok - $*"; PASSED=$((PASSED + 1)); }
-fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
-note() { echo "# $*" >&2; }
-finish() {
-  note "done in $((SECONDS - T0))s"
-  echo "spark-submit e2e: $PASSED passed, $FAILED failed"
-  if [[ $FAILED -eq 0 ]]; then exit 0; else exit 1; fi
-}
-# The end of a command's stderr, after a failed check, so the log says why.
-show_err() { tail -n "${2:-15}" "$LOGS/$1.err" | sed 's/^/#   /' >&2 || true; }
-# check DESCRIPTION ACTUAL EXPECTED
-check_eq() {
-  if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1 (got '$2', expected '$3')"; fi
-}
-
-# run NAME CMD...: runs CMD with stdout/stderr in $LOGS/NAME.{out,err}; sets RC (never exits).
-run() {
-  local name="$1" start=$SECONDS
-  shift
-  RC=0
-  "$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err" || RC=$?
-  note "$name: exit $RC in $((SECONDS - start))s"
-}
+SUITE=spark-submit
+source "$ROOT/tests/e2e/lib/checks.bash"
 
 # submit NAME CLI-ARGS...: the CLI as an application jar under spark-submit (client mode, local[2]).
 # The log4j2 file keeps Spark to warnings (without it spark-submit prints ~400 INFO lines per run).

@@ -1,0 +1,27 @@
+# Shared by the e2e scripts (sourced, never run: bin/test runs only tests/e2e/*.sh).
+# Before sourcing, set SUITE (the name in the last line) and LOGS (a folder for each command's output).
+# Prints `ok - ...` / `FAIL - ...` per check on stdout and diagnostics as `# ...` on stderr; `finish`
+# prints exactly one line `SUITE e2e: N passed, M failed` and exits 1 if any check failed.
+PASSED=0
+FAILED=0
+T0=$SECONDS
+ok() { echo "ok - $*"; PASSED=$((PASSED + 1)); }
+fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
+note() { echo "# $*" >&2; }
+finish() {
+  note "done in $((SECONDS - T0))s"
+  echo "$SUITE e2e: $PASSED passed, $FAILED failed"
+  if [[ $FAILED -eq 0 ]]; then exit 0; else exit 1; fi
+}
+# The end of a command's stderr, after a failed check, so the log says why.
+show_err() { tail -n "${2:-15}" "$LOGS/$1.err" | sed 's/^/#   /' >&2 || true; }
+# check_eq DESCRIPTION ACTUAL EXPECTED
+check_eq() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1 (got '$2', expected '$3')"; fi; }
+# run NAME CMD...: runs CMD with stdout/stderr in $LOGS/NAME.{out,err}; sets RC (never exits).
+run() {
+  local name="$1" start=$SECONDS
+  shift
+  RC=0
+  "$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err" || RC=$?
+  note "$name: exit $RC in $((SECONDS - start))s"
+}
