@@ -58,11 +58,12 @@ public final class Runs {
     return rows.isEmpty() ? Optional.empty() : Optional.of(of(rows.get(0)));
   }
 
-  /** The newest succeeded training run of a model. */
+  /** The newest succeeded training run of a model (reproductions are not candidates for registration). */
   public static Optional<Run> latest(Lakehouse lake, String model) {
     List<Row> rows =
         lake.read(RunTables.RUNS)
-            .where(col("model").equalTo(model).and(col("status").equalTo("succeeded")))
+            .where(col("model").equalTo(model).and(col("status").equalTo("succeeded"))
+                .and(col("kind").equalTo("train")))
             .orderBy(col("ended_at").desc())
             .limit(1)
             .collectAsList();
