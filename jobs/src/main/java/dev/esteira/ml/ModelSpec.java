@@ -132,7 +132,7 @@ public record ModelSpec(
     }
     if (!task.estimators().contains(estimator.type())) {
       throw new IllegalArgumentException(
-          "estimator.type: unknown estimator '" + estimator.type() + "' for task " + task + " (expected one of: "
+          "estimator.type: unknown estimator type '" + estimator.type() + "' for task " + task + " (expected one of: "
               + String.join(", ", task.estimators()) + ")");
     }
     split = split == null ? new Split(null, null) : split;

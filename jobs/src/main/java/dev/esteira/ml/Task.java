@@ -126,6 +126,10 @@ public enum Task {
   public Map<String, Map<String, Double>> bySlice(Dataset<Row> scored, List<String> sliceColumns) {
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     for (String column : sliceColumns) {
+      if (this == REGRESSION) {
+        out.putAll(RegressionMetrics.bySlice(scored, column));
+        continue;
+      }
       List<Row> values = scored.select(col(column)).distinct().orderBy(col(column)).collectAsList();
       for (Row v : values) {
         Object value = v.get(0);

@@ -48,7 +48,7 @@ public final class Gates {
     return out;
   }
 
-  static List<GateResult> check(
+  public static List<GateResult> check(
       ModelSpec spec, ModelVersion v, Stage target, Optional<ModelVersion> champion,
       Map<String, Map<String, Double>> sliceMetrics) {
     List<GateResult> results = new ArrayList<>();

@@ -179,21 +179,21 @@ public final class ModelCard {
     StringBuilder md = new StringBuilder();
     md.append("# Model card: ").append(c.get("model")).append(" v").append(c.get("version")).append("\n\n");
     Map<String, Object> risk = (Map<String, Object>) c.get("risk");
-    table(md, List.of("", ""), List.of(
-        List.of("stage", c.get("stage")),
-        List.of("aliases", String.join(", ", (List<String>) c.get("aliases"))),
-        List.of("task", c.get("task")),
-        List.of("purpose", c.get("purpose")),
-        List.of("owner", c.get("owner")),
-        List.of("risk", risk.get("level") + ": " + risk.get("rule")),
-        List.of("description", c.get("description")),
-        List.of("spec", c.get("spec_source"))));
+    table(md, row("", ""), row(
+        row("stage", c.get("stage")),
+        row("aliases", String.join(", ", (List<String>) c.get("aliases"))),
+        row("task", c.get("task")),
+        row("purpose", c.get("purpose")),
+        row("owner", c.get("owner")),
+        row("risk", risk.get("level") + ": " + risk.get("rule")),
+        row("description", c.get("description")),
+        row("spec", c.get("spec_source"))));
 
     md.append("\n## Model\n\n");
     Map<String, Object> model = (Map<String, Object>) c.get("model_details");
     List<List<Object>> rows = new ArrayList<>();
-    model.forEach((k, v) -> rows.add(List.of(k, v instanceof List<?> l ? String.join(", ", (List<String>) l) : v)));
-    table(md, List.of("", ""), rows);
+    model.forEach((k, v) -> rows.add(row(k, v instanceof List<?> l ? String.join(", ", (List<String>) l) : v)));
+    table(md, row("", ""), rows);
 
     md.append("\n## Data\n\n");
     Map<String, Object> data = (Map<String, Object>) c.get("data");
@@ -202,17 +202,17 @@ public final class ModelCard {
         .append(" training rows, ").append(data.get("holdout_rows")).append(" holdout rows). Versions of that batch:\n\n");
     List<List<Object>> dv = new ArrayList<>();
     for (Map<String, Object> d : (List<Map<String, Object>>) data.get("batch_versions")) {
-      dv.add(List.of(d.get("version") + (Boolean.TRUE.equals(d.get("trained_on")) ? " (trained on)" : ""),
+      dv.add(row(d.get("version") + (Boolean.TRUE.equals(d.get("trained_on")) ? " (trained on)" : ""),
           d.get("rows"), d.get("content_fingerprint"), d.get("contract"), d.get("expectations"), d.get("created_at")));
     }
-    table(md, List.of("version", "rows", "content fingerprint", "contract", "expectations", "ingested at"), dv);
+    table(md, row("version", "rows", "content fingerprint", "contract", "expectations", "ingested at"), dv);
 
     md.append("\n## Metrics (holdout)\n\n");
     List<List<Object>> ms = new ArrayList<>();
     for (Map<String, Object> m : (List<Map<String, Object>>) c.get("metrics")) {
-      ms.add(List.of(m.get("metric"), num((Double) m.get("value")), m.get("direction")));
+      ms.add(row(m.get("metric"), num((Double) m.get("value")), m.get("direction")));
     }
-    table(md, List.of("metric", "value", "direction"), ms);
+    table(md, row("metric", "value", "direction"), ms);
 
     Map<String, Map<String, Double>> slices = (Map<String, Map<String, Double>>) c.get("slice_metrics");
     md.append("\n## Metrics per slice\n\n");
@@ -223,7 +223,7 @@ public final class ModelCard {
       for (Map<String, Object> m : (List<Map<String, Object>>) c.get("metrics")) {
         names.add((String) m.get("metric"));
       }
-      List<String> headers = new ArrayList<>(List.of("slice", "rows"));
+      List<Object> headers = new ArrayList<>(List.of("slice", "rows"));
       headers.addAll(names);
       List<List<Object>> sr = new ArrayList<>();
       slices.forEach((slice, values) -> {
@@ -244,44 +244,44 @@ public final class ModelCard {
             + "a production gate's `max_gap` bounds it.\n\n");
     List<List<Object>> fr = new ArrayList<>();
     for (Map<String, Object> g : (List<Map<String, Object>>) c.get("fairness_gaps")) {
-      fr.add(List.of(g.get("slice"), g.get("metric"), num((Double) g.get("gap")),
+      fr.add(row(g.get("slice"), g.get("metric"), num((Double) g.get("gap")),
           g.get("best") + " (" + num((Double) g.get("best_value")) + ")",
           g.get("worst") + " (" + num((Double) g.get("worst_value")) + ")",
           g.get("bound") == null ? "-" : num((Double) g.get("bound")) + (Boolean.TRUE.equals(g.get("within_bound")) ? " ok" : " EXCEEDED")));
     }
-    table(md, List.of("slice", "metric", "gap", "best", "worst", "bound"), fr);
+    table(md, row("slice", "metric", "gap", "best", "worst", "bound"), fr);
 
     md.append("\n## Gates\n\n");
     List<List<Object>> gr = new ArrayList<>();
     for (Map<String, Object> g : (List<Map<String, Object>>) c.get("gates")) {
-      gr.add(List.of(g.get("stage"), g.get("check"), num((Double) g.get("declared")), num((Double) g.get("in_force"))));
+      gr.add(row(g.get("stage"), g.get("check"), num((Double) g.get("declared")), num((Double) g.get("in_force"))));
     }
-    table(md, List.of("stage", "check", "declared", "in force (risk " + risk.get("level") + ")"), gr);
+    table(md, row("stage", "check", "declared", "in force (risk " + risk.get("level") + ")"), gr);
 
     md.append("\n## Lineage\n\n");
     List<List<Object>> lr = new ArrayList<>();
-    ((Map<String, Object>) c.get("lineage")).forEach((k, v) -> lr.add(List.of(k, v)));
-    table(md, List.of("", ""), lr);
+    ((Map<String, Object>) c.get("lineage")).forEach((k, v) -> lr.add(row(k, v)));
+    table(md, row("", ""), lr);
 
     md.append("\n## Transitions\n\n");
     List<List<Object>> tr = new ArrayList<>();
     for (Map<String, Object> t : (List<Map<String, Object>>) c.get("transitions")) {
-      tr.add(List.of(t.get("seq"), t.get("at"), t.get("change"), t.get("actor"), t.get("reason"),
+      tr.add(row(t.get("seq"), t.get("at"), t.get("change"), t.get("actor"), t.get("reason"),
           String.join("; ", (List<String>) t.get("gates"))));
     }
-    table(md, List.of("seq", "at", "change", "actor", "reason", "gates"), tr);
+    table(md, row("seq", "at", "change", "actor", "reason", "gates"), tr);
     return md.toString();
   }
 
-  private static void table(StringBuilder md, List<String> headers, List<List<Object>> rows) {
+  private static void table(StringBuilder md, List<?> headers, List<?> rows) {
     md.append('|');
     headers.forEach(h -> md.append(' ').append(h).append(" |"));
     md.append("\n|");
     headers.forEach(h -> md.append(" --- |"));
     md.append('\n');
-    for (List<Object> r : rows) {
+    for (Object r : rows) {
       md.append('|');
-      for (Object o : r) {
+      for (Object o : (List<?>) r) {
         md.append(' ').append(o == null ? "" : String.valueOf(o).replace("|", "\\|").replace("\n", " ")).append(" |");
       }
       md.append('\n');
@@ -297,5 +297,10 @@ public final class ModelCard {
 
   private static String percent(double f) {
     return String.format(Locale.ROOT, "%.0f%%", f * 100);
+  }
+
+  /** A table row that may hold nulls (List.of refuses them). */
+  private static List<Object> row(Object... cells) {
+    return java.util.Arrays.asList(cells);
   }
 }
