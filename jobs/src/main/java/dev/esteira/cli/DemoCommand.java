@@ -3,6 +3,7 @@ package dev.esteira.cli;
 import static org.apache.spark.sql.functions.*;
 
 import dev.esteira.demo.DemoData;
+import dev.esteira.demo.TaskDemoData;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.monitor.MonitorTables;
 import dev.esteira.registry.ModelVersion;
@@ -41,6 +42,10 @@ final class DemoCommand extends BaseCommand {
   @Override
   public Integer call() {
     DemoData.Options o = demo.options();
+    if (!demo.task.equals("classification")) {
+      TaskDemoData.demo(demo.task); // an unknown task is refused before Spark starts
+      return taskDemo(o);
+    }
     Session s = session();
     Lakehouse lake = s.lake();
     String landing = lake.root().replaceFirst("^file:", "") + "/landing";
@@ -60,6 +65,73 @@ final class DemoCommand extends BaseCommand {
     }
     summarize(lake, o);
     return 0;
+  }
+
+  /**
+   * The regression or clustering demo: its data set under LAKEHOUSE/landing/DATASET, then
+   * workflows/tasks.yaml once per day (training, gates and registration happen on the first day; every
+   * later run finds them done and only ingests and scores its day).
+   */
+  private int taskDemo(DemoData.Options o) {
+    TaskDemoData.Demo d = TaskDemoData.demo(demo.task);
+    Session s = session();
+    Lakehouse lake = s.lake();
+    String landing = lake.root().replaceFirst("^file:", "") + "/landing/" + d.dataset();
+    s.progress().report("generating the " + d.task() + " demo data under " + landing);
+    TaskDemoData.generate(Paths.get(landing), d.task(), o.seed(), o.referenceRows(), o.dailyRows(), o.days());
+    WorkflowRunner runner = new WorkflowRunner(s.jobContext());
+    Path file = workflows.resolve("tasks.yaml");
+    WorkflowSpec spec = WorkflowSpec.load(file);
+    int days = demo.days == 0 ? 0 : o.days();
+    for (int day = 1; day <= Math.max(1, days); day++) {
+      s.progress().report("workflow tasks (" + d.model() + "), day " + day);
+      Map<String, String> params = Map.of(
+          "data_dir", landing, "dataset", d.dataset(), "model", d.model(), "day", DemoData.day(day));
+      runner.run(runner.plan(spec, params, file.toString()), false);
+    }
+    ModelVersion production = new Registry(lake).requireProduction(d.model());
+    List<List<Object>> rows = new ArrayList<>();
+    List<Map<String, Object>> scoredDays = new ArrayList<>();
+    for (Row r :
+        lake.read(MonitorTables.PREDICTIONS)
+            .where(col("model").equalTo(d.model()).and(col("version").equalTo(production.version())))
+            .groupBy("batch")
+            .agg(count(lit(1)), avg("prediction"), countDistinct("prediction"))
+            .orderBy("batch")
+            .collectAsList()) {
+      rows.add(List.of(r.getString(0), r.getLong(1), r.getDouble(2), r.getLong(3)));
+      Map<String, Object> day = new LinkedHashMap<>();
+      day.put("batch", r.getString(0));
+      day.put("rows_scored", r.getLong(1));
+      day.put("mean_prediction", r.getDouble(2));
+      day.put("distinct_predictions", r.getLong(3));
+      scoredDays.add(day);
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("lakehouse", lake.root());
+    data.put("task", d.task());
+    data.put("model", production.model());
+    data.put("production_version", production.version());
+    data.put("metrics", new java.util.TreeMap<>(production.metrics()));
+    data.put("days", scoredDays);
+    if (spec().root().userObject() instanceof Main m && m.options.json()) {
+      out().result("", data);
+      return 0;
+    }
+    StringBuilder metrics = new StringBuilder();
+    new java.util.TreeMap<>(production.metrics()).forEach((k, v) ->
+        metrics.append(metrics.length() == 0 ? "" : ", ").append(k).append(' ')
+            .append(String.format(java.util.Locale.ROOT, "%.3f", v)));
+    System.out.println("\nIn production: " + production.model() + " v" + production.version() + " (" + d.task()
+        + ": " + metrics + "; trained on " + production.dataset() + " version " + production.datasetVersion() + ")\n");
+    out().table(List.of("day", "rows scored", "mean prediction", "distinct predictions"), rows,
+        "\nLakehouse: " + lake.root() + "\nModel card: bin/esteira registry card " + d.model() + " "
+            + production.version() + "\nReproduce:  bin/esteira reproduce " + d.model() + " " + production.version());
+    return 0;
+  }
+
+  private picocli.CommandLine.Model.CommandSpec spec() {
+    return spec;
   }
 
   private void summarize(Lakehouse lake, DemoData.Options o) {

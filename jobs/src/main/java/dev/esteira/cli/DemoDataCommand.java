@@ -20,6 +20,13 @@ final class DemoDataCommand extends BaseCommand {
   @Override
   public Integer call() {
     DemoData.Options o = demo.options();
+    if (!demo.task.equals("classification")) {
+      dev.esteira.demo.TaskDemoData.generate(out, demo.task, o.seed(), o.referenceRows(), o.dailyRows(), o.days());
+      out().result(
+          "wrote the " + demo.task + " demo's reference batch and " + o.days() + " daily batches under " + out,
+          Map.of("out", out.toString(), "task", demo.task, "days", o.days()));
+      return 0;
+    }
     DemoData.generate(out, o);
     out().result(
         "wrote the reference batch, " + o.days() + " daily batches and their labels under " + out,

@@ -23,6 +23,11 @@ final class DemoOptions {
       description = "Rows in the reference (training) batch (default: ${DEFAULT-VALUE}).")
   int referenceRows = DEFAULTS.referenceRows();
 
+  @Option(names = "--task", paramLabel = "TASK",
+      description = "Which demo: classification (loans, the default: the nightly loop with drift), regression "
+          + "(houses: a price model) or clustering (customers: shopper segments).")
+  String task = "classification";
+
   @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed = DEFAULTS.seed();
 

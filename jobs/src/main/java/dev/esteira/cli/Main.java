@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.OptionSpec;
     description = "Batch MLOps on Apache Spark: versioned datasets, MLlib training, a model registry, "
         + "scoring and drift monitoring, as jobs and workflows.",
     subcommands = {
-      DemoCommand.class, DemoDataCommand.class, RunCommand.class, RegistryCommand.class,
+      DemoCommand.class, DemoDataCommand.class, RunCommand.class, RegistryCommand.class, ReproduceCommand.class,
       DatasetCommand.class, SqlCommand.class, LakehouseCommand.class, AirflowCommand.class, ReportCommand.class,
       RunsCommand.class, WorkflowCommand.class,
       CommandLine.HelpCommand.class

@@ -21,13 +21,13 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       RegistryCommand.ListVersions.class, RegistryCommand.Show.class, RegistryCommand.Promote.class,
       RegistryCommand.Rollback.class, RegistryCommand.Alias.class, RegistryCommand.Tag.class,
-      RegistryCommand.Describe.class
+      RegistryCommand.Describe.class, RegistryCommand.Card.class
     })
 final class RegistryCommand implements Runnable {
   @Override
   public void run() {
     throw new EsteiraException(
-        "give a registry command: list, show, promote, rollback, alias, tag or describe (see `esteira registry --help`)");
+        "give a registry command: list, show, promote, rollback, alias, tag, describe or card (see `esteira registry --help`)");
   }
 
   static List<Object> summary(ModelVersion v) {
@@ -124,6 +124,29 @@ final class RegistryCommand implements Runnable {
       data.put("metrics", v.metrics());
       data.put("transitions", transitions);
       out().result(text.toString(), data);
+      return 0;
+    }
+  }
+
+  @Command(name = "card", mixinStandardHelpOptions = true,
+      description = {"The model card of a version: purpose, owner and risk level from its spec, the data and dataset "
+          + "version it learnt from, metrics overall and per slice, fairness gaps across slices, gates as declared "
+          + "and as tightened by the risk level, lineage and transitions.",
+          "Markdown by default; --format json for the same content as JSON."})
+  static final class Card extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MODEL") String model;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION",
+        description = "A version number or an alias (default: the production version).")
+    String version;
+
+    @Override
+    public Integer call() {
+      var ctx = session().jobContext();
+      Registry registry = new Registry(ctx.lake());
+      ModelVersion v = version == null ? registry.requireProduction(model) : registry.resolve(model, version);
+      Map<String, Object> card = dev.esteira.registry.ModelCard.build(ctx.lake(), registry, v, ctx.model(model));
+      out().result(dev.esteira.registry.ModelCard.markdown(card), card);
       return 0;
     }
   }

@@ -84,7 +84,10 @@ public final class Yaml {
           e.getCause() instanceof IllegalArgumentException
               ? e.getCause().getMessage()
               : e.getOriginalMessage();
-      throw new ConfigException(source + ": bad value at '" + path(e) + "': " + Messages.firstLine(why));
+      // A record constructor checking the whole document names the dotted key itself: no "<root>" prefix.
+      String at = path(e).equals("<root>") && e.getCause() instanceof IllegalArgumentException
+          ? "" : "bad value at '" + path(e) + "': ";
+      throw new ConfigException(source + ": " + at + Messages.firstLine(why));
     } catch (JsonProcessingException e) {
       throw new ConfigException(source + ": " + Messages.firstLine(e.getOriginalMessage()));
     } catch (IllegalArgumentException e) {

@@ -41,7 +41,8 @@ public final class ScoreJob implements Job {
     out.put("dataset", dataset);
     out.put("batch", r.batch());
     out.put("rows", r.rows());
-    out.put("mean_probability", r.meanProbability());
+    // No probability (regression, k-means): null rather than NaN, which JSON cannot carry.
+    out.put("mean_probability", Double.isNaN(r.meanProbability()) ? null : r.meanProbability());
     return JobOutput.of(
         "scored " + r.rows() + " rows of " + dataset + " batch " + r.batch() + " with " + spec.name() + " v"
             + r.version().version(),

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.*;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
@@ -18,15 +17,8 @@ import org.apache.spark.sql.Row;
 public final class ClassificationMetrics {
   public static final List<String> NAMES =
       List.of("auc_roc", "auc_pr", "accuracy", "precision", "recall", "f1");
-  /** Metrics where smaller is better; every other metric is better when larger. */
-  public static final Set<String> LOWER_IS_BETTER = Set.of("rmse", "mse", "mae", "log_loss");
 
   private ClassificationMetrics() {}
-
-  /** The metric names a classification spec may name in its gates and tuning (what {@link #compute} gives). */
-  public static List<String> knownMetrics() {
-    return NAMES;
-  }
 
   public static Map<String, Double> compute(Dataset<Row> scored) {
     Map<String, Double> m = new LinkedHashMap<>();
@@ -68,11 +60,5 @@ public final class ClassificationMetrics {
       }
     }
     return out;
-  }
-
-  public static boolean better(String metric, double candidate, double reference, double minDelta) {
-    return LOWER_IS_BETTER.contains(metric)
-        ? candidate <= reference - minDelta
-        : candidate >= reference + minDelta;
   }
 }

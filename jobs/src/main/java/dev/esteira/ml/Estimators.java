@@ -8,27 +8,49 @@ import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.RandomForestClassifier;
+import org.apache.spark.ml.clustering.BisectingKMeans;
+import org.apache.spark.ml.clustering.GaussianMixture;
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.regression.GBTRegressor;
+import org.apache.spark.ml.regression.LinearRegression;
+import org.apache.spark.ml.regression.RandomForestRegressor;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.Params;
 
 /** MLlib estimators by their spec name, with parameters given in snake_case and checked by MLlib. */
 public final class Estimators {
-  public static final Set<String> TYPES = Set.of("logistic_regression", "random_forest", "gbt");
+  /** The classification estimators (see {@link Task#estimators()} for every task's). */
+  public static final Set<String> TYPES = Set.copyOf(Task.CLASSIFICATION.estimators());
 
   private Estimators() {}
 
   public static Estimator<?> create(ModelSpec.Estimator spec, long seed) {
+    return create(Task.CLASSIFICATION, spec, seed);
+  }
+
+  /** The estimator of a task by its spec name; every seeded estimator gets the spec's seed. */
+  public static Estimator<?> create(Task task, ModelSpec.Estimator spec, long seed) {
     Estimator<?> estimator =
-        switch (spec.type()) {
-          case "logistic_regression" -> new LogisticRegression();
-          case "random_forest" -> new RandomForestClassifier().setSeed(seed);
-          case "gbt" -> new GBTClassifier().setSeed(seed);
-          default -> throw new ConfigException("unknown estimator type " + spec.type());
+        switch (task.label() + ":" + spec.type()) {
+          case "classification:logistic_regression" -> new LogisticRegression();
+          case "classification:random_forest" -> new RandomForestClassifier().setSeed(seed);
+          case "classification:gbt" -> new GBTClassifier().setSeed(seed);
+          case "regression:linear_regression" -> new LinearRegression();
+          case "regression:random_forest" -> new RandomForestRegressor().setSeed(seed);
+          case "regression:gbt" -> new GBTRegressor().setSeed(seed);
+          case "clustering:kmeans" -> new KMeans().setSeed(seed);
+          case "clustering:bisecting_kmeans" -> new BisectingKMeans().setSeed(seed);
+          case "clustering:gaussian_mixture" -> new GaussianMixture().setSeed(seed);
+          default -> throw new ConfigException(
+              "unknown estimator type " + spec.type() + " for task " + task + " (expected one of "
+                  + task.estimators() + ")");
         };
     ParamMap params = new ParamMap();
     params.put(estimator.getParam("featuresCol"), "features");
-    params.put(estimator.getParam("labelCol"), "label");
+    if (estimator.hasParam("labelCol")) {
+      params.put(estimator.getParam("labelCol"), "label");
+    }
     for (Map.Entry<String, Object> p : spec.params().entrySet()) {
       params = params.$plus$plus(paramMap(estimator, p.getKey(), p.getValue(), "estimator.params"));
     }

@@ -16,7 +16,10 @@ import java.util.Set;
 public record ModelSpec(
     String name,
     String description,
-    String task,
+    String purpose,
+    String owner,
+    Risk risk,
+    Task task,
     String dataset,
     String batch,
     String id,
@@ -28,7 +31,7 @@ public record ModelSpec(
     Map<String, Gate> gates,
     List<String> slices) {
 
-  public static final Set<String> TASKS = Set.of("classification");
+  public static final Set<String> TASKS = Set.of("classification", "regression", "clustering");
   public static final Set<String> STAGES = Set.of("staging", "production");
 
   public record Features(List<String> numeric, List<String> categorical) {
@@ -50,9 +53,9 @@ public record ModelSpec(
   /** An MLlib estimator by type, with its parameters in snake_case (max_iter for maxIter). */
   public record Estimator(String type, Map<String, Object> params) {
     public Estimator {
-      if (type == null || !Estimators.TYPES.contains(type)) {
-        throw new IllegalArgumentException(
-            "unknown estimator type '" + type + "' (expected one of " + Estimators.TYPES + ")");
+      // Which types exist depends on the task: checked by ModelSpec.
+      if (type == null) {
+        throw new IllegalArgumentException("estimator.type: missing");
       }
       params = params == null ? Map.of() : Map.copyOf(params);
     }
@@ -72,21 +75,33 @@ public record ModelSpec(
   /** A grid of estimator parameters, each candidate scored on a seeded validation split. */
   public record Tuning(String metric, Double trainRatio, Map<String, List<Object>> grid) {
     public Tuning {
-      metric = metric == null ? "auc_roc" : metric;
+      // A missing metric becomes the task's default (ModelSpec knows the task).
       trainRatio = trainRatio == null ? 0.75 : trainRatio;
       grid = grid == null ? Map.of() : Map.copyOf(grid);
     }
   }
 
   /**
-   * What a version must show to enter a stage: metric floors and ceilings, and optionally that it beats
-   * the current production version on one metric by at least {@code min_delta}.
+   * What a version must show to enter a stage: metric floors ({@code min}) and ceilings ({@code max});
+   * {@code limits}, the worst acceptable value of a metric in its own direction (a ceiling for MSE, a
+   * floor for R²); optionally that it beats the current production version on one metric by at least
+   * {@code min_delta} (in the metric's direction); and {@code max_gap}, fairness bounds: per slice column
+   * and metric, the largest allowed difference between the best and the worst slice value. The spec's
+   * {@link Risk} tightens every threshold (see there).
    */
-  public record Gate(Map<String, Double> min, Map<String, Double> max, String beatChampion, Double minDelta) {
+  public record Gate(
+      Map<String, Double> min,
+      Map<String, Double> max,
+      Map<String, Double> limits,
+      String beatChampion,
+      Double minDelta,
+      Map<String, Map<String, Double>> maxGap) {
     public Gate {
       min = min == null ? Map.of() : Map.copyOf(min);
       max = max == null ? Map.of() : Map.copyOf(max);
+      limits = limits == null ? Map.of() : Map.copyOf(limits);
       minDelta = minDelta == null ? 0.0 : minDelta;
+      maxGap = maxGap == null ? Map.of() : Map.copyOf(maxGap);
     }
   }
 
@@ -95,18 +110,19 @@ public record ModelSpec(
       throw new IllegalArgumentException(
           "name '" + name + "' must be lower case letters, digits and underscores");
     }
-    task = task == null ? "classification" : task;
-    if (!TASKS.contains(task)) {
-      throw new IllegalArgumentException("unknown task '" + task + "' (expected one of " + TASKS + ")");
-    }
+    task = task == null ? Task.CLASSIFICATION : task;
+    risk = risk == null ? Risk.LOW : risk;
     if (dataset == null) {
       throw new IllegalArgumentException("missing required key 'dataset'");
     }
     if (id == null) {
       throw new IllegalArgumentException("missing required key 'id' (the row id column)");
     }
-    if (label == null) {
-      throw new IllegalArgumentException("missing required key 'label'");
+    if (label == null && task.supervised()) {
+      throw new IllegalArgumentException("missing required key 'label' (task " + task + " learns from one)");
+    }
+    if (label != null && !task.supervised()) {
+      throw new IllegalArgumentException("label: task " + task + " learns without a label; remove the key");
     }
     if (features == null) {
       throw new IllegalArgumentException("missing required key 'features'");
@@ -114,59 +130,66 @@ public record ModelSpec(
     if (estimator == null) {
       throw new IllegalArgumentException("missing required key 'estimator'");
     }
+    if (!task.estimators().contains(estimator.type())) {
+      throw new IllegalArgumentException(
+          "estimator.type: unknown estimator type '" + estimator.type() + "' for task " + task + " (expected one of: "
+              + String.join(", ", task.estimators()) + ")");
+    }
     split = split == null ? new Split(null, null) : split;
+    if (tuning != null && tuning.metric() == null) {
+      tuning = new Tuning(task.defaultMetric(), tuning.trainRatio(), tuning.grid());
+    }
+    if (tuning != null) {
+      task.requireMetric(tuning.metric(), "tuning.metric");
+    }
     gates = gates == null ? Map.of() : Map.copyOf(gates);
-    for (String stage : gates.keySet()) {
+    slices = slices == null ? List.of() : List.copyOf(slices);
+    for (Map.Entry<String, Gate> g : new java.util.TreeMap<>(gates).entrySet()) {
+      String stage = g.getKey();
       if (!STAGES.contains(stage)) {
         throw new IllegalArgumentException(
             "gates: unknown stage '" + stage + "' (expected one of " + STAGES + ")");
       }
+      checkGate(task, slices, "gates." + stage, g.getValue());
     }
-    slices = slices == null ? List.of() : List.copyOf(slices);
-    checkMetricNames(task, tuning, gates);
+    if (risk == Risk.HIGH && !gates.containsKey("production")) {
+      throw new IllegalArgumentException("gates.production: missing, and risk high requires a production gate");
+    }
   }
 
-  /**
-   * Metric names in gates and tuning must be ones the task computes: a typo ({@code auc_rocc}) would
-   * otherwise surface only when a promotion is refused.
-   */
-  private static void checkMetricNames(String task, Tuning tuning, Map<String, Gate> gates) {
-    if (!task.equals("classification")) {
+  /** Every metric a gate names must be one of the task's; a fairness bound must name a slice column. */
+  private static void checkGate(Task task, List<String> slices, String where, Gate gate) {
+    if (gate == null) {
       return;
     }
-    List<String> known = ClassificationMetrics.knownMetrics();
-    if (tuning != null && !known.contains(tuning.metric())) {
-      throw unknownMetric("tuning.metric", tuning.metric(), task, known);
+    for (String m : new java.util.TreeSet<>(gate.min().keySet())) {
+      task.requireMetric(m, where + ".min." + m);
     }
-    for (Map.Entry<String, Gate> g : new java.util.TreeMap<>(gates).entrySet()) {
-      Gate gate = g.getValue();
-      String at = "gates." + g.getKey();
-      for (String m : new java.util.TreeSet<>(gate.min().keySet())) {
-        if (!known.contains(m)) {
-          throw unknownMetric(at + ".min." + m, m, task, known);
-        }
-      }
-      for (String m : new java.util.TreeSet<>(gate.max().keySet())) {
-        if (!known.contains(m)) {
-          throw unknownMetric(at + ".max." + m, m, task, known);
-        }
-        if (gate.min().containsKey(m) && gate.min().get(m) > gate.max().get(m)) {
-          throw new IllegalArgumentException(
-              at + ": min " + m + " " + gate.min().get(m) + " is greater than max " + gate.max().get(m));
-        }
-      }
-      if (gate.beatChampion() != null && !known.contains(gate.beatChampion())) {
-        throw unknownMetric(at + ".beat_champion", gate.beatChampion(), task, known);
-      }
-      if (gate.minDelta() < 0) {
-        throw new IllegalArgumentException(at + ".min_delta must be >= 0, got " + gate.minDelta());
+    for (String m : new java.util.TreeSet<>(gate.max().keySet())) {
+      task.requireMetric(m, where + ".max." + m);
+      if (gate.min().containsKey(m) && gate.min().get(m) > gate.max().get(m)) {
+        throw new IllegalArgumentException(
+            where + ": min " + m + " " + gate.min().get(m) + " is greater than max " + gate.max().get(m));
       }
     }
-  }
-
-  private static IllegalArgumentException unknownMetric(String key, String metric, String task, List<String> known) {
-    return new IllegalArgumentException(
-        key + ": unknown metric '" + metric + "' for task " + task + " (expected one of " + String.join(", ", known) + ")");
+    if (gate.minDelta() < 0) {
+      throw new IllegalArgumentException(where + ".min_delta must be >= 0, got " + gate.minDelta());
+    }
+    for (String m : new java.util.TreeSet<>(gate.limits().keySet())) {
+      task.requireMetric(m, where + ".limits." + m);
+    }
+    if (gate.beatChampion() != null) {
+      task.requireMetric(gate.beatChampion(), where + ".beat_champion");
+    }
+    for (Map.Entry<String, Map<String, Double>> e : new java.util.TreeMap<>(gate.maxGap()).entrySet()) {
+      if (!slices.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            where + ".max_gap." + e.getKey() + ": not a slice column (slices: " + slices + ")");
+      }
+      for (String m : new java.util.TreeSet<>(e.getValue().keySet())) {
+        task.requireMetric(m, where + ".max_gap." + e.getKey() + "." + m);
+      }
+    }
   }
 
   public static ModelSpec load(Path modelsDir, String name) {

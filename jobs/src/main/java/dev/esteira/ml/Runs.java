@@ -67,11 +67,12 @@ public final class Runs {
     return rows.orderBy(col("started_at").desc_nulls_last(), col("run_id")).collectAsList().stream().map(Runs::of).toList();
   }
 
-  /** The newest succeeded training run of a model. */
+  /** The newest succeeded training run of a model (reproductions are not candidates for registration). */
   public static Optional<Run> latest(Lakehouse lake, String model) {
     List<Row> rows =
         lake.read(RunTables.RUNS)
-            .where(col("model").equalTo(model).and(col("status").equalTo("succeeded")))
+            .where(col("model").equalTo(model).and(col("status").equalTo("succeeded"))
+                .and(col("kind").equalTo("train")))
             .orderBy(col("ended_at").desc())
             .limit(1)
             .collectAsList();

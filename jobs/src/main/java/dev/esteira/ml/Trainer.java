@@ -56,17 +56,31 @@ public final class Trainer {
       return new TrainResult(previous.get(), true);
     }
 
+    return run(spec, data.frame(), data.version().batch(), datasetVersion, runId, "train", configHash, codeVersion);
+  }
+
+  /**
+   * Retrains a spec on the rows of a batch as of a dataset version and records the run as kind {@code
+   * reproduce} under its own id (the original run is never replaced): what {@code esteira reproduce} does.
+   */
+  public Run reproduce(ModelSpec spec, Dataset<Row> frame, String batch, long datasetVersion, String runId) {
+    String configHash = Fingerprints.sha256(Json.write(spec));
+    return run(spec, frame, batch, datasetVersion, runId, "reproduce", configHash, CodeVersion.get()).run();
+  }
+
+  private TrainResult run(ModelSpec spec, Dataset<Row> frame, String batch, long datasetVersion, String runId,
+      String kind, String configHash, String codeVersion) {
     Instant started = Instant.now();
     try {
-      return trainRun(spec, data, runId, configHash, codeVersion, started);
+      return trainRun(spec, frame, batch, datasetVersion, runId, kind, configHash, codeVersion, started);
     } catch (RuntimeException e) {
       // A failed run is recorded too, with its error, so that nothing tried is invisible.
       Instant ended = Instant.now();
       String error = dev.esteira.Messages.firstLine(
           e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
       Runs.save(lake, new Run(
-          runId, spec.name(), "train", "failed", spec.estimator().type(), Json.write(spec.estimator().params()),
-          Map.of(), null, spec.dataset(), datasetVersion, data.version().batch(), null, null, configHash,
+          runId, spec.name(), kind, "failed", spec.estimator().type(), Json.write(spec.estimator().params()),
+          Map.of(), null, spec.dataset(), datasetVersion, batch, null, null, configHash,
           codeVersion, spec.split().seed(), lake.spark().version(), null, error, Timestamp.from(started),
           Timestamp.from(ended), ended.toEpochMilli() - started.toEpochMilli()));
       throw e;
@@ -74,13 +88,14 @@ public final class Trainer {
   }
 
   private TrainResult trainRun(
-      ModelSpec spec, VersionedFrame data, String runId, String configHash, String codeVersion, Instant started) {
-    long datasetVersion = data.version().version();
-    Dataset<Row> frame = data.frame();
-    requireColumns(spec, frame, data);
+      ModelSpec spec, Dataset<Row> frame, String batch, long datasetVersion, String runId, String kind,
+      String configHash, String codeVersion, Instant started) {
+    Task task = spec.task();
+    requireColumns(spec, frame, batch);
     long seed = spec.split().seed();
-    Dataset<Row> labelled =
-        frame.where(col(spec.label()).isNotNull()).withColumn("label", col(spec.label()).cast("double"));
+    Dataset<Row> labelled = task.supervised()
+        ? frame.where(col(spec.label()).isNotNull()).withColumn("label", col(spec.label()).cast("double"))
+        : frame;
     Column inTrain = seededFraction(spec.id(), seed).lt(spec.split().train());
     Dataset<Row> train = labelled.where(inTrain).cache();
     Dataset<Row> holdout = labelled.where(not(inTrain)).cache();
@@ -88,12 +103,12 @@ public final class Trainer {
     long holdoutRows = holdout.count();
     if (trainRows == 0 || holdoutRows == 0) {
       throw new EsteiraException(
-          "model '" + spec.name() + "': not enough labelled rows to split (" + trainRows + " train, "
-              + holdoutRows + " holdout)");
+          "model '" + spec.name() + "': not enough " + (task.supervised() ? "labelled " : "") + "rows to split ("
+              + trainRows + " train, " + holdoutRows + " holdout)");
     }
-    progress.report("training " + spec.name() + " on " + trainRows + " rows, holding out " + holdoutRows);
+    progress.report("training " + spec.name() + " (" + task + ") on " + trainRows + " rows, holding out " + holdoutRows);
 
-    Estimator<?> estimator = Estimators.create(spec.estimator(), seed);
+    Estimator<?> estimator = Estimators.create(task, spec.estimator(), seed);
     Map<String, Object> chosen = new LinkedHashMap<>(spec.estimator().params());
     if (spec.tuning() != null && !spec.tuning().grid().isEmpty()) {
       Map<String, Object> best = tune(spec, estimator, train, seed);
@@ -104,13 +119,14 @@ public final class Trainer {
     }
     PipelineModel model = ModelPipelines.build(spec, estimator).fit(train);
     Dataset<Row> scored = model.transform(holdout).cache();
-    Map<String, Double> metrics = ClassificationMetrics.compute(scored);
-    Map<String, Map<String, Double>> slices = ClassificationMetrics.bySlice(scored, spec.slices());
+    Map<String, Double> metrics = task.evaluate(scored);
+    Map<String, Map<String, Double>> slices = task.bySlice(scored, spec.slices());
     progress.report("holdout metrics " + metrics);
 
     String artifact = lake.artifactsRoot() + "/" + spec.name() + "/runs/" + runId;
     try {
       model.write().overwrite().save(artifact);
+      writeSpec(artifact, spec);
     } catch (java.io.IOException e) {
       throw new EsteiraException("cannot save model artifact to " + artifact + ": " + e.getMessage(), e);
     }
@@ -120,12 +136,44 @@ public final class Trainer {
     Instant ended = Instant.now();
     Run run =
         new Run(
-            runId, spec.name(), "train", "succeeded", spec.estimator().type(), Json.write(chosen),
-            metrics, slices, spec.dataset(), datasetVersion, data.version().batch(),
+            runId, spec.name(), kind, "succeeded", spec.estimator().type(), Json.write(chosen),
+            metrics, slices, spec.dataset(), datasetVersion, batch,
             trainRows, holdoutRows, configHash, codeVersion, seed, lake.spark().version(), artifact, null,
             Timestamp.from(started), Timestamp.from(ended), ended.toEpochMilli() - started.toEpochMilli());
     Runs.save(lake, run);
     return new TrainResult(run, false);
+  }
+
+  /** The file in a model artifact that keeps the spec it was trained with (so it travels with the model). */
+  public static final String SPEC_FILE = "esteira-spec.json";
+
+  private void writeSpec(String artifact, ModelSpec spec) throws java.io.IOException {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(artifact, SPEC_FILE);
+    var fs = file.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+    try (var out = fs.create(file, true)) {
+      out.write(Json.write(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * The spec a model artifact was trained with, as recorded in it; empty for artifacts written before the
+   * spec was recorded.
+   */
+  public static Optional<ModelSpec> recordedSpec(Lakehouse lake, String artifact) {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(artifact, SPEC_FILE);
+    try {
+      var fs = file.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+      if (!fs.exists(file)) {
+        return Optional.empty();
+      }
+      try (var in = fs.open(file)) {
+        String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return Optional.of(dev.esteira.config.Yaml.bind(
+            dev.esteira.config.Yaml.mapper().readTree(json), ModelSpec.class, file.toString()));
+      }
+    } catch (java.io.IOException e) {
+      throw new EsteiraException("cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** A number in [0, 1) fixed by the row id and the seed: the same rows land in the same split always. */
@@ -160,9 +208,10 @@ public final class Trainer {
       }
       Estimator<?> e = (Estimator<?>) estimator.copy(params);
       PipelineModel m = ModelPipelines.build(spec, e).fit(fit);
-      double score = ClassificationMetrics.compute(m.transform(validation)).get(tuning.metric());
+      double score = spec.task().evaluate(m.transform(validation)).get(tuning.metric());
       progress.report("tuning " + candidate + ": " + tuning.metric() + " = " + score);
-      if (best == null || ClassificationMetrics.better(tuning.metric(), score, bestScore, 1e-12)) {
+      Metric metric = spec.task().requireMetric(tuning.metric(), "tuning.metric");
+      if (best == null || (!Double.isNaN(score) && (Double.isNaN(bestScore) || metric.better(score, bestScore, 1e-12)))) {
         best = candidate;
         bestScore = score;
       }
@@ -170,17 +219,19 @@ public final class Trainer {
     return best;
   }
 
-  private static void requireColumns(ModelSpec spec, Dataset<Row> frame, VersionedFrame data) {
+  private static void requireColumns(ModelSpec spec, Dataset<Row> frame, String batch) {
     Set<String> have = new HashSet<>(Arrays.asList(frame.columns()));
     List<String> need = new ArrayList<>(spec.features().all());
     need.add(spec.id());
-    need.add(spec.label());
+    if (spec.label() != null) {
+      need.add(spec.label());
+    }
     need.addAll(spec.slices());
     for (String c : need) {
       if (!have.contains(c)) {
         throw new EsteiraException(
             "model '" + spec.name() + "' needs column '" + c + "', which dataset '" + spec.dataset()
-                + "' batch '" + data.version().batch() + "' does not have (columns: " + have + ")");
+                + "' batch '" + batch + "' does not have (columns: " + have + ")");
       }
     }
   }

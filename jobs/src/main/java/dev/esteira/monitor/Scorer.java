@@ -7,6 +7,7 @@ import dev.esteira.data.Datasets.VersionedFrame;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.SqlLiterals;
 import dev.esteira.ml.ModelSpec;
+import dev.esteira.ml.Task;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import java.sql.Timestamp;
@@ -37,11 +38,21 @@ public final class Scorer {
 
   public record ScoreResult(ModelVersion version, String batch, long rows, double meanProbability) {}
 
-  /** The columns of a model's outputs that prediction drift monitors. */
-  public static final List<Profiler.Monitored> OUTPUTS =
-      List.of(
-          new Profiler.Monitored("probability", ColumnAccumulator.Kind.NUMERIC, "double"),
-          new Profiler.Monitored("prediction", ColumnAccumulator.Kind.CATEGORICAL, "string"));
+  /** The columns of a classifier's outputs that prediction drift monitors. */
+  public static final List<Profiler.Monitored> OUTPUTS = outputs(Task.CLASSIFICATION);
+
+  /**
+   * The outputs prediction drift monitors, per task: a regression's prediction is a number, a class or a
+   * cluster a category; {@code probability} is the positive class's for a classifier, the assigned
+   * cluster's membership for a Gaussian mixture, and null where the model gives none.
+   */
+  public static List<Profiler.Monitored> outputs(Task task) {
+    return List.of(
+        new Profiler.Monitored("probability", ColumnAccumulator.Kind.NUMERIC, "double"),
+        task == Task.REGRESSION
+            ? new Profiler.Monitored("prediction", ColumnAccumulator.Kind.NUMERIC, "double")
+            : new Profiler.Monitored("prediction", ColumnAccumulator.Kind.CATEGORICAL, "string"));
+  }
 
   /**
    * Scores a batch with the production version and replaces that version's predictions of the batch;
@@ -59,7 +70,7 @@ public final class Scorer {
             .where(col("model").equalTo(spec.name())
                 .and(col("version").equalTo(production.version()))
                 .and(col("batch").equalTo(data.version().batch())));
-    List<ColumnProfile> outputs = profiler.profile(origin(spec, production, data), logged, OUTPUTS);
+    List<ColumnProfile> outputs = profiler.profile(origin(spec, production, data), logged, outputs(spec.task()));
     ColumnProfile probability = outputs.get(0);
     return new ScoreResult(
         production, data.version().batch(), probability.rows(),
@@ -72,7 +83,7 @@ public final class Scorer {
    */
   public List<ColumnProfile> profileOutputs(ModelSpec spec, VersionedFrame data, Profiler profiler) {
     ModelVersion production = registry.requireProduction(spec.name());
-    return profiler.profile(origin(spec, production, data), scored(spec, production, data), OUTPUTS);
+    return profiler.profile(origin(spec, production, data), scored(spec, production, data), outputs(spec.task()));
   }
 
   private static ColumnProfile.Origin origin(ModelSpec spec, ModelVersion v, VersionedFrame data) {
@@ -99,8 +110,14 @@ public final class Scorer {
       features.add(lit(c));
       features.add(col(c).cast("string"));
     }
-    return model
-        .transform(frame)
+    Dataset<Row> transformed = model.transform(frame);
+    boolean hasProbability = Arrays.asList(transformed.columns()).contains("probability");
+    Column probability =
+        !hasProbability ? lit(null).cast("double")
+        : spec.task() == Task.CLASSIFICATION
+            ? functions.vector_to_array(col("probability"), "float64").getItem(1)
+            : array_max(functions.vector_to_array(col("probability"), "float64"));
+    return transformed
         .select(
             lit(spec.name()).as("model"),
             lit(production.version()).as("version"),
@@ -108,8 +125,9 @@ public final class Scorer {
             lit(data.version().version()).as("dataset_version"),
             lit(data.version().batch()).as("batch"),
             col(spec.id()).cast("string").as("row_id"),
-            col("prediction"),
-            functions.vector_to_array(col("probability"), "float64").getItem(1).as("probability"),
+            // Cluster indices are integers; the predictions table keeps every task's prediction as a double.
+            col("prediction").cast("double").as("prediction"),
+            probability.as("probability"),
             map(features.toArray(Column[]::new)).as("features"),
             lit(Timestamp.from(Instant.now())).as("scored_at"));
   }

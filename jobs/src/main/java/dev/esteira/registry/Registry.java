@@ -3,7 +3,6 @@ package dev.esteira.registry;
 import dev.esteira.EsteiraException;
 import dev.esteira.lake.CrashPoints;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.ml.ClassificationMetrics;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.ml.Run;
 import java.sql.Timestamp;
@@ -262,7 +261,8 @@ public final class Registry {
         return new Change<>(List.of(refused), new TransitionResult(v, from, target, false, false, List.of(), forbidden));
       }
       Optional<ModelVersion> champion = s.production();
-      List<GateResult> gates = target == Stage.ARCHIVED ? List.of() : checkGates(spec, v, target, champion);
+      List<GateResult> gates = target == Stage.ARCHIVED ? List.of()
+          : Gates.check(spec, v, target, champion, sliceMetrics(v));
       boolean accepted = gates.stream().allMatch(GateResult::passed);
       List<Transition> rows = new ArrayList<>();
       rows.add(Transition.of(v, Transition.Kind.STAGE, from, target, null, null, null, accepted, actor, why, gates, now));
@@ -391,31 +391,8 @@ public final class Registry {
     }
   }
 
-  private static List<GateResult> checkGates(
-      ModelSpec spec, ModelVersion v, Stage target, Optional<ModelVersion> champion) {
-    List<GateResult> results = new ArrayList<>();
-    ModelSpec.Gate gate = spec.gates().get(target.label());
-    if (gate == null) {
-      return results;
-    }
-    gate.min().forEach((metric, floor) -> {
-      Double value = v.metrics().get(metric);
-      results.add(new GateResult("min " + metric, value, floor, value != null && value >= floor));
-    });
-    gate.max().forEach((metric, ceiling) -> {
-      Double value = v.metrics().get(metric);
-      results.add(new GateResult("max " + metric, value, ceiling, value != null && value <= ceiling));
-    });
-    if (gate.beatChampion() != null && champion.isPresent() && champion.get().version() != v.version()) {
-      String metric = gate.beatChampion();
-      Double value = v.metrics().get(metric);
-      Double reference = champion.get().metrics().get(metric);
-      boolean passed =
-          value != null && reference != null
-              && ClassificationMetrics.better(metric, value, reference, gate.minDelta());
-      results.add(new GateResult(
-          "beat champion v" + champion.get().version() + " on " + metric, value, reference, passed));
-    }
-    return results;
+  /** The version's metrics per slice, from its run (fairness gates read them). */
+  private Map<String, Map<String, Double>> sliceMetrics(ModelVersion v) {
+    return dev.esteira.ml.Runs.find(lake, v.runId()).map(Run::sliceMetrics).orElse(Map.of());
   }
 }
