@@ -15,4 +15,12 @@ public interface Job {
   List<JobParam> params();
 
   JobOutput run(JobContext context, JobParams params);
+
+  /**
+   * The names of the outputs ({@link JobOutput#data()} keys) a workflow's {@code when:} may test; none
+   * unless the job declares them.
+   */
+  default List<String> outputs() {
+    return List.of();
+  }
 }
