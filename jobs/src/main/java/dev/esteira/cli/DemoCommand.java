@@ -75,20 +75,25 @@ final class DemoCommand extends BaseCommand {
         continue;
       }
       String m = o.message();
+      java.util.regex.Matcher c = java.util.regex.Pattern.compile(
+          "(v\\d+): (?:staging -> production|promotion to production refused).*challenger (\\w+) ([0-9.]+) vs champion (v\\d+) ([0-9.]+) on \\d+ labelled rows of \\[([^]]*)]")
+          .matcher(m);
       switch (o.step()) {
         case "challenge" -> {
-          if (m.contains("->") || m.contains("refused")) {
-            events.add(m.contains("refused") ? "challenger refused" : "challenger promoted");
+          if (c.find()) {
+            events.add(c.group(1) + (m.contains("refused") ? " refused" : " promoted") + ": " + c.group(2) + " "
+                + fmt(Double.parseDouble(c.group(3))) + " vs " + c.group(4) + " " + fmt(Double.parseDouble(c.group(5)))
+                + " on " + c.group(6));
           }
         }
         case "policy" -> {
-          if (m.startsWith("retrain ")) {
-            events.add("policy: " + m.substring(m.indexOf(": ") + 2).replaceFirst(";.*", ""));
-          } else if (m.contains("waiting")) {
-            events.add("policy: " + m.substring(m.indexOf(": ") + 2));
+          if (m.contains("waiting")) {
+            events.add(m.replaceFirst(".*: (drift in [^;]*|decay[^;]*|schedule[^;]*);.*", "$1") + ", waiting for labels");
           }
         }
-        case "retrain" -> events.add(m.replaceFirst(" \\(auc_roc.*?\\)", "").replaceFirst(", shadow-scored.*", " (shadow)"));
+        case "retrain" -> events.add(m.replaceFirst(".*?(v\\d+) is the challenger.*shadow-scored \\[(.*)]", "retrained: $1 challenger, shadow on $2")
+            .replaceFirst(", shadow on $", "")
+            .replaceFirst("day-(\\d+), .*day-(\\d+)", "day-$1..$2"));
         default -> { }
       }
     }
