@@ -42,7 +42,7 @@ class ClosedLoopTest {
   static final int DRIFT_FROM = 4;
   /** The documented error of CBPE on the demo's drifted days (README, "Estimated performance"). */
   static final Map<String, Double> DOCUMENTED_ERROR =
-      Map.of("accuracy", 0.03, "precision", 0.05, "recall", 0.05, "f1", 0.04, "auc_roc", 0.03);
+      Map.of("accuracy", 0.03, "precision", 0.07, "recall", 0.05, "f1", 0.04, "auc_roc", 0.03);
   static LoopFixture f;
 
   @BeforeAll
