@@ -58,12 +58,14 @@ final class DemoCommand extends BaseCommand {
     WorkflowSpec nightlySpec = WorkflowSpec.load(nightly);
     s.progress().report("workflow training");
     runner.run(runner.plan(trainingSpec, Map.of("data_dir", landing), training.toString()), false);
+    Map<String, String> loop = new LinkedHashMap<>();
     for (int d = 1; d <= demo.days; d++) {
       s.progress().report("workflow nightly, day " + d + " of " + demo.days);
-      runner.run(
+      WorkflowRunner.RunResult night = runner.run(
           runner.plan(nightlySpec, Map.of("data_dir", landing, "day", DemoData.day(d)), nightly.toString()), false);
+      loop.put("day-" + DemoData.day(d), loopEvents(night));
     }
-    summarize(lake, o);
+    summarize(lake, o, loop);
     return 0;
   }
 
@@ -134,17 +136,68 @@ final class DemoCommand extends BaseCommand {
     return spec;
   }
 
-  private void summarize(Lakehouse lake, DemoData.Options o) {
+  /**
+   * What the continuous-training steps of a night did, in a few words: a retraining, a challenge decided,
+   * or what the policy is waiting for.
+   */
+  static String loopEvents(WorkflowRunner.RunResult night) {
+    List<String> events = new ArrayList<>();
+    for (WorkflowRunner.StepOutcome o : night.steps()) {
+      if (!"succeeded".equals(o.state()) || o.message() == null) {
+        continue;
+      }
+      String m = o.message();
+      java.util.regex.Matcher c = java.util.regex.Pattern.compile(
+          "(v\\d+): (?:staging -> production|promotion to production refused).*challenger (\\w+) ([0-9.]+) vs champion (v\\d+) ([0-9.]+) on \\d+ labelled rows of \\[([^]]*)]")
+          .matcher(m);
+      switch (o.step()) {
+        case "challenge" -> {
+          if (c.find()) {
+            events.add(c.group(1) + (m.contains("refused") ? " refused" : " promoted") + ": " + c.group(2) + " "
+                + fmt(Double.parseDouble(c.group(3))) + " vs " + c.group(4) + " " + fmt(Double.parseDouble(c.group(5)))
+                + " on " + c.group(6));
+          }
+        }
+        case "policy" -> {
+          if (m.contains("waiting")) {
+            events.add(m.replaceFirst(".*: (drift in [^;]*|decay[^;]*|schedule[^;]*);.*", "$1") + ", waiting for labels");
+          }
+        }
+        case "retrain" -> events.add(m.replaceFirst(".*?(v\\d+) is the challenger.*shadow-scored \\[(.*)]", "retrained: $1 challenger, shadow on $2")
+            .replaceFirst(", shadow on $", "")
+            .replaceFirst("day-(\\d+), .*day-(\\d+)", "day-$1..$2"));
+        default -> { }
+      }
+    }
+    return events.isEmpty() ? "-" : String.join("; ", events);
+  }
+
+  private void summarize(Lakehouse lake, DemoData.Options o, Map<String, String> loop) {
     ModelVersion production = new Registry(lake).requireProduction("loan_default");
     Map<String, Long> scored = new LinkedHashMap<>();
+    Map<String, List<Integer>> versionsOf = new LinkedHashMap<>();
+    Map<String, Long> firstScored = new LinkedHashMap<>();
     for (Row r :
         lake.read(MonitorTables.PREDICTIONS)
             .where(col("model").equalTo("loan_default"))
-            .groupBy("batch")
-            .count()
-            .orderBy("batch")
+            .groupBy("batch", "version")
+            .agg(count(lit(1)), min("scored_at"))
+            .orderBy("batch", "version")
             .collectAsList()) {
-      scored.put(r.getString(0), r.getLong(1));
+      scored.merge(r.getString(0), r.getLong(2), Math::max);
+      versionsOf.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getInt(1));
+    }
+    // The version that served a batch is the one in production when the night scored it.
+    Map<String, Integer> served = servedBy(lake);
+    Map<String, Double> realizedAuc = new LinkedHashMap<>();
+    Map<String, Double> estimatedAuc = new LinkedHashMap<>();
+    for (Row r : lake.read(dev.esteira.monitor.PerformanceTables.PERFORMANCE)
+        .where(col("model").equalTo("loan_default").and(col("metric").equalTo("auc_roc")))
+        .select("version", "batch", "kind", "value").collectAsList()) {
+      Integer v = served.get(r.getString(1));
+      if (v != null && v == r.getInt(0) && !r.isNullAt(3)) {
+        (r.getString(2).equals("realized") ? realizedAuc : estimatedAuc).put(r.getString(1), r.getDouble(3));
+      }
     }
     Map<String, List<String>> drifted = new LinkedHashMap<>();
     for (Row r :
@@ -160,11 +213,22 @@ final class DemoCommand extends BaseCommand {
     for (int d = 1; d <= demo.days; d++) {
       String batch = "day-" + DemoData.day(d);
       List<String> cols = drifted.getOrDefault(batch, List.of());
-      rows.add(List.of(batch, scored.getOrDefault(batch, 0L), cols.isEmpty() ? "-" : String.join(", ", cols)));
+      Integer by = served.get(batch);
+      List<Integer> shadow = new ArrayList<>(versionsOf.getOrDefault(batch, List.of()));
+      shadow.remove(by);
+      rows.add(List.of(batch, by == null ? "-" : "v" + by,
+          shadow.isEmpty() ? "-" : String.join(", ", shadow.stream().map(v -> "v" + v).toList()),
+          scored.getOrDefault(batch, 0L), cols.isEmpty() ? "-" : String.join(", ", cols),
+          fmt(estimatedAuc.get(batch)), fmt(realizedAuc.get(batch)), loop.getOrDefault(batch, "-")));
       Map<String, Object> day = new LinkedHashMap<>();
       day.put("batch", batch);
+      day.put("served_by", by);
+      day.put("shadow", shadow);
       day.put("rows_scored", scored.getOrDefault(batch, 0L));
       day.put("drifted_columns", cols);
+      day.put("auc_roc_estimated", estimatedAuc.get(batch));
+      day.put("auc_roc_realized", realizedAuc.get(batch));
+      day.put("loop", loop.getOrDefault(batch, "-"));
       days.add(day);
     }
     Output output = out();
@@ -182,7 +246,38 @@ final class DemoCommand extends BaseCommand {
         "\nIn production: " + production.model() + " v" + production.version() + " (auc_roc "
             + String.format(java.util.Locale.ROOT, "%.3f", production.metrics().get("auc_roc")) + ", trained on "
             + production.dataset() + " version " + production.datasetVersion() + ")\n");
-    output.table(List.of("day", "rows scored", "drifted columns"), rows,
-        "\nLakehouse: " + lake.root() + "\nExplore it: bin/esteira sql \"SELECT batch, comparison, column, metric, value FROM drift_metrics WHERE alerting ORDER BY batch, column\"");
+    output.table(List.of("day", "served by", "shadow", "rows scored", "drifted columns", "auc est.", "auc real.", "loop"), rows,
+        "\nauc est.: ROC AUC of the serving version estimated before labels (CBPE); auc real.: on the labels, three days later."
+            + "\nLakehouse: " + lake.root()
+            + "\nExplore it: bin/esteira sql \"SELECT * FROM performance WHERE metric = 'auc_roc' ORDER BY batch, version, kind\""
+            + "\n           bin/esteira registry show loan_default");
+  }
+
+  private static String fmt(Double d) {
+    return d == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", d);
+  }
+
+  /** Each batch's serving version: the production version at the time that batch was first scored by it. */
+  private static Map<String, Integer> servedBy(Lakehouse lake) {
+    List<dev.esteira.registry.Transition> log = new Registry(lake).transitions("loan_default");
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (Row r : lake.read(MonitorTables.PREDICTIONS).where(col("model").equalTo("loan_default"))
+        .groupBy("batch", "version").agg(min("scored_at")).collectAsList()) {
+      java.sql.Timestamp at = r.getTimestamp(2);
+      Integer production = null;
+      for (dev.esteira.registry.Transition t : log) {
+        if (t.accepted() && t.kind() == dev.esteira.registry.Transition.Kind.STAGE && !t.at().after(at)) {
+          if (t.toStage() == dev.esteira.registry.Stage.PRODUCTION) {
+            production = t.version();
+          } else if (t.fromStage() == dev.esteira.registry.Stage.PRODUCTION && production != null && production == t.version()) {
+            production = null;
+          }
+        }
+      }
+      if (production != null && production == r.getInt(1)) {
+        out.put(r.getString(0), production);
+      }
+    }
+    return out;
   }
 }

@@ -145,7 +145,8 @@ public final class Main implements Runnable {
     runner.spec = spec;
     // --help only: --version would clash with job parameters named version.
     spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
-    spec.usageMessage().description(job.summary() + ".");
+    spec.usageMessage().description(job.summary() + "."
+        + (job.outputs().isEmpty() ? "" : " Outputs (for a workflow's when:): " + String.join(", ", job.outputs()) + "."));
     for (JobParam p : job.params()) {
       OptionSpec.Builder b =
           OptionSpec.builder(p.option())

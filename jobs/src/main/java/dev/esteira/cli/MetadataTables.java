@@ -18,7 +18,7 @@ final class MetadataTables {
       List.of(
           DatasetTables.DATASET_VERSIONS, RunTables.RUNS, RegistryTables.TRANSITIONS, RegistryTables.MODELS,
           MonitorTables.PREDICTIONS, MonitorTables.PROFILES, MonitorTables.DRIFT_METRICS,
-          WorkflowTables.WORKFLOW_RUNS);
+          WorkflowTables.WORKFLOW_RUNS, dev.esteira.monitor.PerformanceTables.PERFORMANCE);
 
   static Optional<MetaTable> named(String name) {
     return ALL.stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst();

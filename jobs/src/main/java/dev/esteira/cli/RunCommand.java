@@ -108,10 +108,11 @@ final class RunCommand extends BaseCommand {
     List<List<Object>> rows = new ArrayList<>();
     int i = 0;
     for (WorkflowRunner.PlannedStep step : plan.steps()) {
-      rows.add(List.of(++i, step.step().id(), step.job().name(), step.params().toString(), step.step().dependsOn()));
+      rows.add(List.of(++i, step.step().id(), step.job().name(), step.params().toString(), step.step().dependsOn(),
+          step.step().when() == null ? "-" : step.step().when()));
     }
     // Never cut: the resolved paths are what a user checks and copies.
-    out().fullTable(List.of("order", "step", "job", "params", "depends_on"), rows, "run " + plan.runId());
+    out().fullTable(List.of("order", "step", "job", "params", "depends_on", "when"), rows, "run " + plan.runId());
   }
 
   /**
@@ -149,6 +150,7 @@ final class RunCommand extends BaseCommand {
       st.put("params", new java.util.TreeMap<>(ps.params().asMap()));
       st.put("depends_on", ps.step().dependsOn());
       st.put("retries", ps.retries());
+      st.put("when", ps.step().when());
       steps.add(st);
     }
     doc.put("steps", steps);

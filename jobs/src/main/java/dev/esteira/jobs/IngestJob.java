@@ -29,6 +29,11 @@ public final class IngestJob implements Job {
   }
 
   @Override
+  public List<String> outputs() {
+    return List.of("batch", "version", "rows", "unchanged");
+  }
+
+  @Override
   public JobOutput run(JobContext ctx, JobParams p) {
     DatasetSpec spec = ctx.dataset(p.get("dataset"));
     Datasets datasets = new Datasets(ctx.lake());

@@ -21,4 +21,12 @@ public interface Job {
    * bad value fails the whole workflow up front instead of its step after others have written.
    */
   default void check(JobParams params, String where) {}
+
+  /**
+   * The names of the outputs ({@link JobOutput#data()} keys) a workflow's {@code when:} may test; none
+   * unless the job declares them.
+   */
+  default List<String> outputs() {
+    return List.of();
+  }
 }

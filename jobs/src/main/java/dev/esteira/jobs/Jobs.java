@@ -12,7 +12,8 @@ public final class Jobs {
   static {
     for (Job job :
         List.of(new IngestJob(), new ValidateJob(), new TrainJob(), new RegisterJob(), new PromoteJob(),
-            new ScoreJob(), new ProfileJob(), new DriftJob())) {
+            new ScoreJob(), new ProfileJob(), new DriftJob(), new PerformanceJob(), new PolicyJob(),
+            new RetrainJob(), new ShadowScoreJob(), new ChallengeJob())) {
       ALL.put(job.name(), job);
     }
   }

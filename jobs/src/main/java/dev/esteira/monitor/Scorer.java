@@ -59,7 +59,11 @@ public final class Scorer {
    * then profiles the outputs (target {@code model:NAME:vN}) for prediction drift.
    */
   public ScoreResult score(ModelSpec spec, VersionedFrame data, Profiler profiler) {
-    ModelVersion production = registry.requireProduction(spec.name());
+    return score(spec, registry.requireProduction(spec.name()), data, profiler);
+  }
+
+  /** Scores with a given version (a challenger in shadow, beside the production version's rows). */
+  public ScoreResult score(ModelSpec spec, ModelVersion production, VersionedFrame data, Profiler profiler) {
     Dataset<Row> scored = scored(spec, production, data);
     String condition =
         "model = " + SqlLiterals.of(spec.name()) + " AND version = " + production.version()

@@ -236,6 +236,16 @@ public final class Registry {
    * Promoting to production archives the version in production in the same commit.
    */
   public TransitionResult promote(ModelSpec spec, int version, Stage target, String actor, String reason) {
+    return promote(spec, version, target, actor, reason, List.of());
+  }
+
+  /**
+   * Promotes with {@code evidence}: gate results measured elsewhere (a challenger against the champion on
+   * the same recent labelled rows) checked and recorded with the spec's gates. Given evidence, it
+   * replaces the comparison of validation metrics that {@code beat_champion} makes otherwise.
+   */
+  public TransitionResult promote(
+      ModelSpec spec, int version, Stage target, String actor, String reason, List<GateResult> evidence) {
     if (target == Stage.NONE) {
       throw new EsteiraException("cannot promote to stage 'none'");
     }
@@ -261,8 +271,9 @@ public final class Registry {
         return new Change<>(List.of(refused), new TransitionResult(v, from, target, false, false, List.of(), forbidden));
       }
       Optional<ModelVersion> champion = s.production();
-      List<GateResult> gates = target == Stage.ARCHIVED ? List.of()
-          : Gates.check(spec, v, target, champion, sliceMetrics(v));
+      List<GateResult> gates = new ArrayList<>(target == Stage.ARCHIVED ? List.of()
+          : Gates.check(spec, v, target, evidence.isEmpty() ? champion : Optional.empty(), sliceMetrics(v)));
+      gates.addAll(evidence);
       boolean accepted = gates.stream().allMatch(GateResult::passed);
       List<Transition> rows = new ArrayList<>();
       rows.add(Transition.of(v, Transition.Kind.STAGE, from, target, null, null, null, accepted, actor, why, gates, now));

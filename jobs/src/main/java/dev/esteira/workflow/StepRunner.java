@@ -61,16 +61,35 @@ public final class StepRunner {
       n = 1 + previous.stream().mapToInt(r -> r.getInt(0)).max().orElse(0);
     }
     String prefix = stepId + " (run " + runId + ", attempt " + n + ")";
+    Condition condition = WorkflowRunner.condition(ps);
+    if (condition != null) {
+      // The outputs of the step it names, as that step's latest attempt in this run recorded them.
+      Row latest = lake.exists(table)
+          ? lake.read(table).where(col("run_id").equalTo(runId).and(col("step").equalTo(condition.step())))
+              .orderBy(col("attempt").desc()).limit(1).collectAsList().stream().findFirst().orElse(null)
+          : null;
+      Map<String, Object> outputs =
+          latest != null && "succeeded".equals(latest.getAs("state")) ? WorkflowRunner.outputsOf(latest) : null;
+      if (!condition.holds(outputs)) {
+        String why = "when: " + condition + " is false" + (outputs == null ? " (step '" + condition.step() + "' did not run)" : "");
+        Instant at = Instant.now();
+        lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "skipped",
+            Json.write(ps.params().asMap()), why, null, at, true, null)));
+        context.progress().report(prefix + ": skipped, " + why);
+        updateRunRow(plan, runId, null);
+        return new WorkflowRunner.StepOutcome(stepId, "skipped", n, why, List.of());
+      }
+    }
     context.progress().report(prefix + ": " + ps.job().name() + " " + ps.params());
     Instant start = Instant.now();
     // On record as running before it runs, so that a killed task leaves a true trace.
     lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "running",
-        Json.write(ps.params().asMap()), null, null, start, false)));
+        Json.write(ps.params().asMap()), null, null, start, false, null)));
     CrashPoints.reach("workflow.step-started:" + stepId);
     try {
       JobOutput out = ps.job().run(context, ps.params());
       lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "succeeded",
-          Json.write(ps.params().asMap()), out.message(), null, start, true)));
+          Json.write(ps.params().asMap()), out.message(), null, start, true, WorkflowRunner.outputsJson(out.data()))));
       context.progress().report(prefix + ": " + out.message());
       out.alerts().forEach(a -> context.progress().report("ALERT " + a));
       updateRunRow(plan, runId, null);
@@ -79,7 +98,7 @@ public final class StepRunner {
       String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
       error = error == null ? "unknown error" : Messages.firstLine(error);
       lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "failed",
-          Json.write(ps.params().asMap()), null, error, start, true)));
+          Json.write(ps.params().asMap()), null, error, start, true, null)));
       String failure = "workflow '" + plan.spec().name() + "' failed at step '" + stepId + "' (attempt " + n + "): " + error;
       updateRunRow(plan, runId, failure);
       throw new WorkflowException(failure + " (run " + runId + ")", e);
@@ -115,20 +134,21 @@ public final class StepRunner {
     }
     String params = Json.write(plan.params());
     if (failure != null) {
-      lake.upsert(table, List.of(row(runId, plan, WorkflowTables.RUN_ROW, null, 1, "failed", params, null, failure, first, true)));
+      lake.upsert(table, List.of(row(runId, plan, WorkflowTables.RUN_ROW, null, 1, "failed", params, null, failure, first, true, null)));
       return;
     }
-    boolean done = plan.steps().stream().allMatch(s -> "succeeded".equals(state.get(s.step().id())));
+    boolean done = plan.steps().stream()
+        .allMatch(s -> "succeeded".equals(state.get(s.step().id())) || "skipped".equals(state.get(s.step().id())));
     if (done) {
       lake.upsert(table, List.of(row(runId, plan, WorkflowTables.RUN_ROW, null, 1, "succeeded", params,
-          plan.steps().size() + " steps succeeded", null, first, true)));
+          plan.steps().size() + " steps succeeded", null, first, true, null)));
     }
   }
 
   /** A row of the run log; under a scheduler the run is one incarnation, {@code run_attempt} 1. */
   private static Row row(String runId, WorkflowRunner.Plan plan, String step, String job, int attempt, String state,
-      String params, String message, String error, Instant start, boolean ended) {
+      String params, String message, String error, Instant start, boolean ended, String outputs) {
     return WorkflowRunner.row(runId, plan.spec().name(), step, job, attempt, 1, state, params, message, error,
-        Timestamp.from(start), ended);
+        Timestamp.from(start), ended, outputs);
   }
 }

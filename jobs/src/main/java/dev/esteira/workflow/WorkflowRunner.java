@@ -74,6 +74,7 @@ public final class WorkflowRunner {
       }
     }
     List<WorkflowSpec.Step> ordered = Dag.order(spec, source);
+    checkConditions(spec, source);
     Map<String, String> raw = new LinkedHashMap<>();
     raw.put("lakehouse", lakehouseRoot.replaceFirst("^file:", ""));
     raw.put("workflow", spec.name());
@@ -97,6 +98,77 @@ public final class WorkflowRunner {
   }
 
   /**
+   * Checks every {@code when:} before anything runs: its form, that it names a step this one depends on
+   * (directly or through its dependencies, so that it has run before), and an output that step's job
+   * declares.
+   */
+  static void checkConditions(WorkflowSpec spec, String source) {
+    Map<String, WorkflowSpec.Step> byId = new LinkedHashMap<>();
+    spec.steps().forEach(s -> byId.put(s.id(), s));
+    for (WorkflowSpec.Step s : spec.steps()) {
+      if (s.when() == null) {
+        continue;
+      }
+      String where = source + " step '" + s.id() + "'";
+      Condition c = Condition.parse(s.when(), where);
+      WorkflowSpec.Step ref = byId.get(c.step());
+      if (ref == null) {
+        throw new WorkflowException(where + ": when: names unknown step '" + c.step() + "' (steps: " + byId.keySet() + ")");
+      }
+      if (!upstream(byId, s).contains(c.step())) {
+        throw new WorkflowException(
+            where + ": when: names step '" + c.step() + "', which it does not depend on (add it to depends_on)");
+      }
+      List<String> outputs = Jobs.get(ref.job()).outputs();
+      if (!outputs.contains(c.output())) {
+        throw new WorkflowException(
+            where + ": when: step '" + c.step() + "' (job " + ref.job() + ") has no output '" + c.output() + "' (outputs: "
+                + (outputs.isEmpty() ? "none" : String.join(", ", outputs)) + ")");
+      }
+    }
+  }
+
+  private static java.util.Set<String> upstream(Map<String, WorkflowSpec.Step> byId, WorkflowSpec.Step s) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.Deque<String> todo = new java.util.ArrayDeque<>(s.dependsOn());
+    while (!todo.isEmpty()) {
+      String d = todo.pop();
+      if (seen.add(d) && byId.containsKey(d)) {
+        todo.addAll(byId.get(d).dependsOn());
+      }
+    }
+    return seen;
+  }
+
+  /** The step's condition, or null when it always runs (checked when the plan was made). */
+  static Condition condition(PlannedStep ps) {
+    return ps.step().when() == null ? null : Condition.parse(ps.step().when(), "step '" + ps.step().id() + "'");
+  }
+
+  /** A step row's outputs as recorded (null when there are none or they cannot be read). */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> outputsOf(Row r) {
+    String json = r.getAs("outputs");
+    if (json == null) {
+      return null;
+    }
+    try {
+      return Json.read(json, Map.class);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  static String outputsJson(Map<String, Object> data) {
+    try {
+      return Json.write(data);
+    } catch (RuntimeException e) {
+      // Outputs that cannot be written as JSON are not available to conditions; the step still succeeded.
+      return null;
+    }
+  }
+
+  /**
    * Runs a plan, recording as it goes so that a process killed at any moment leaves a true record: the
    * run (step {@code '*'}) and each step attempt are written as {@code running} before they start, in the
    * same commit as the outcome of what came before. A run is one incarnation of the workflow with these
@@ -117,6 +189,7 @@ public final class WorkflowRunner {
       }
     }
     Map<String, String> succeeded = new HashMap<>();
+    Map<String, Map<String, Object>> outputs = new HashMap<>();
     List<Row> interrupted = new ArrayList<>();
     int incarnation;
     Timestamp runStart = Timestamp.from(Instant.now());
@@ -134,6 +207,7 @@ public final class WorkflowRunner {
         }
         if ("succeeded".equals(r.getAs("state")) && !WorkflowTables.RUN_ROW.equals(r.getAs("step"))) {
           succeeded.put(r.getAs("step"), r.getAs("message"));
+          outputs.put(r.getAs("step"), outputsOf(r));
         }
         if (WorkflowTables.RUN_ROW.equals(r.getAs("step"))) {
           runStart = r.getAs("started_at");
@@ -167,18 +241,28 @@ public final class WorkflowRunner {
         outcomes.add(new StepOutcome(id, "succeeded", 0, succeeded.get(id), List.of()));
         continue;
       }
-      context.progress().report(prefix + ": " + ps.job().name() + " " + ps.params());
       int attempt = attemptsSoFar.getOrDefault(id, 0);
+      Condition condition = condition(ps);
+      if (condition != null && !condition.holds(outputs.get(condition.step()))) {
+        String why = "when: " + condition + " is false" + (outputs.containsKey(condition.step()) ? "" : " (step '"
+            + condition.step() + "' did not run)");
+        log.pending.add(log.stepRow(ps, attempt + 1, "skipped", why, null, Instant.now(), true, null));
+        context.progress().report(prefix + ": skipped, " + why);
+        outcomes.add(new StepOutcome(id, "skipped", 0, why, List.of()));
+        continue;
+      }
+      context.progress().report(prefix + ": " + ps.job().name() + " " + ps.params());
       int maxAttempts = ps.retries() + 1;
       for (int tries = 1; tries <= maxAttempts; tries++) {
         attempt++;
         Instant start = Instant.now();
-        log.flush(log.stepRow(ps, attempt, "running", null, null, start, false));
+        log.flush(log.stepRow(ps, attempt, "running", null, null, start, false, null));
         CrashPoints.reach("workflow.step-started:" + id);
         try (StepHeartbeat beat = StepHeartbeat.start(lake.spark(), prefix, context.progress())) {
           JobOutput out = ps.job().run(context, ps.params());
           CrashPoints.reach("workflow.step-done:" + id);
-          log.pending.add(log.stepRow(ps, attempt, "succeeded", out.message(), null, start, true));
+          outputs.put(id, out.data());
+          log.pending.add(log.stepRow(ps, attempt, "succeeded", out.message(), null, start, true, outputsJson(out.data())));
           context.progress().report(prefix + ": " + out.message() + " (" + seconds(start) + ")");
           out.alerts().forEach(a -> context.progress().report("ALERT " + a));
           outcomes.add(new StepOutcome(id, "succeeded", attempt, out.message(), out.alerts()));
@@ -186,7 +270,7 @@ public final class WorkflowRunner {
         } catch (RuntimeException e) {
           String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
           error = error == null ? "unknown error" : Messages.firstLine(error);
-          log.pending.add(log.stepRow(ps, attempt, "failed", null, error, start, true));
+          log.pending.add(log.stepRow(ps, attempt, "failed", null, error, start, true, null));
           boolean retry = tries < maxAttempts && retryable(e);
           if (retry) {
             context.progress().report(prefix + ": attempt " + attempt + " failed (" + error + "), retrying");
@@ -201,7 +285,10 @@ public final class WorkflowRunner {
       }
     }
     String state = failure == null ? "succeeded" : "failed";
-    log.flush(log.runRow(state, failure == null ? outcomes.size() + " steps succeeded" : null, failure));
+    long skipped = outcomes.stream().filter(o -> o.state().equals("skipped")).count();
+    log.flush(log.runRow(state, failure == null
+        ? (outcomes.size() - skipped) + " steps succeeded" + (skipped == 0 ? "" : ", " + skipped + " skipped by when:")
+        : null, failure));
     if (failure != null) {
       throw new WorkflowException(failure + " (run " + plan.runId() + "; rerun with --resume to continue from it)");
     }
@@ -255,12 +342,13 @@ public final class WorkflowRunner {
     Row runRow(String state, String message, String error) {
       boolean ended = !state.equals("running");
       return row(plan.runId(), plan.spec().name(), WorkflowTables.RUN_ROW, null, incarnation, incarnation, state,
-          Json.write(plan.params()), message, error, runStart, ended);
+          Json.write(plan.params()), message, error, runStart, ended, null);
     }
 
-    Row stepRow(PlannedStep ps, int attempt, String state, String message, String error, Instant start, boolean ended) {
+    Row stepRow(PlannedStep ps, int attempt, String state, String message, String error, Instant start, boolean ended,
+        String outputs) {
       return row(plan.runId(), plan.spec().name(), ps.step().id(), ps.job().name(), attempt, incarnation, state,
-          Json.write(ps.params().asMap()), message, error, Timestamp.from(start), ended);
+          Json.write(ps.params().asMap()), message, error, Timestamp.from(start), ended, outputs);
     }
   }
 
@@ -275,7 +363,7 @@ public final class WorkflowRunner {
   }
 
   static Row row(String runId, String workflow, String step, String job, int attempt, int runAttempt,
-      String state, String params, String message, String error, Timestamp start, boolean ended) {
+      String state, String params, String message, String error, Timestamp start, boolean ended, String outputs) {
     Instant end = Instant.now();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run_id", runId);
@@ -291,6 +379,7 @@ public final class WorkflowRunner {
     m.put("started_at", start);
     m.put("ended_at", ended ? Timestamp.from(end) : null);
     m.put("duration_ms", ended ? end.toEpochMilli() - start.getTime() : null);
+    m.put("outputs", outputs);
     return Rows.of(WorkflowTables.WORKFLOW_RUNS.schema(), m);
   }
 

@@ -36,8 +36,11 @@ public record WorkflowSpec(
     }
   }
 
-  /** One step: a job, its parameters, the steps it waits for, and how often to retry it. */
-  public record Step(String id, String job, Map<String, Object> with, List<String> dependsOn, Integer retries) {
+  /**
+   * One step: a job, its parameters, the steps it waits for, how often to retry it, and optionally
+   * {@code when}, a condition on an earlier step's outputs ({@link Condition}) without which it is skipped.
+   */
+  public record Step(String id, String job, Map<String, Object> with, List<String> dependsOn, Integer retries, String when) {
     public Step {
       if (id == null || !id.matches("[a-z][a-z0-9_]*")) {
         throw new IllegalArgumentException("step id '" + id + "' must be lower case letters, digits and '_'");

@@ -19,18 +19,23 @@ public final class WorkflowTables {
   public static final MetaTable WORKFLOW_RUNS =
       new MetaTable(
           "workflow_runs",
-          schema(true),
+          schema(3),
           List.of("run_id", "step", "attempt"),
           "one row per incarnation of a workflow run (step '*', attempt = run_attempt) and per attempt of "
               + "each of its steps, written as running when it starts")
           .withMigrations(
               new Migration(
-                  schema(false),
+                  schema(1),
                   "run_attempt: the incarnation of the run an attempt belongs to (earlier runs kept; rows "
                       + "of schema 1 were all of one incarnation)",
-                  (lake, rows) -> rows.withColumn("run_attempt", lit(1))));
+                  (lake, rows) -> rows.withColumn("run_attempt", lit(1))),
+              new Migration(
+                  schema(2),
+                  "outputs: what a succeeded step returned (JSON), read by later steps' when: conditions; "
+                      + "earlier rows have none",
+                  (lake, rows) -> rows.withColumn("outputs", lit(null).cast(StringType))));
 
-  private static StructType schema(boolean withRunAttempt) {
+  private static StructType schema(int version) {
     StructType s =
         new StructType()
             .add("run_id", StringType, false)
@@ -38,15 +43,16 @@ public final class WorkflowTables {
             .add("step", StringType, false)
             .add("job", StringType, true)
             .add("attempt", IntegerType, false);
-    if (withRunAttempt) {
+    if (version >= 2) {
       s = s.add("run_attempt", IntegerType, true);
     }
-    return s.add("state", StringType, false)
+    s = s.add("state", StringType, false)
         .add("params", StringType, true)
         .add("message", StringType, true)
         .add("error", StringType, true)
         .add("started_at", TimestampType, false)
         .add("ended_at", TimestampType, true)
         .add("duration_ms", LongType, true);
+    return version >= 3 ? s.add("outputs", StringType, true) : s;
   }
 }

@@ -59,7 +59,9 @@ class WorkflowPlanCommandTest {
     assertEquals(1, plan.path("retries").asInt());
     List<String> ids = new ArrayList<>();
     plan.path("steps").forEach(s -> ids.add(s.path("id").asText()));
-    assertEquals(List.of("ingest", "validate", "score", "profile", "drift", "ingest_labels"), ids);
+    assertEquals(List.of("ingest", "validate", "score", "profile", "drift", "ingest_labels", "shadow", "performance",
+        "challenge", "policy", "retrain"), ids);
+    assertEquals("policy.retrain", plan.path("steps").get(10).path("when").asText(), "when: is part of the plan");
     JsonNode drift = plan.path("steps").get(4);
     assertEquals("profile", drift.path("depends_on").get(0).asText());
     assertEquals("day-07", drift.path("params").path("batch").asText());
@@ -71,7 +73,8 @@ class WorkflowPlanCommandTest {
     Result unknown = run("run", nightly, "--step", "nope", "--dry-run");
     assertEquals(1, unknown.code());
     assertEquals("esteira: error: " + nightly + ": workflow 'nightly' has no step 'nope' (steps: "
-        + "[ingest, validate, score, profile, drift, ingest_labels])", unknown.err().strip());
+        + "[ingest, validate, score, profile, drift, ingest_labels, shadow, performance, challenge, policy, retrain])",
+        unknown.err().strip());
     Result runIdAlone = run("run", nightly, "--run-id", "x", "--dry-run");
     assertEquals(1, runIdAlone.code());
     assertTrue(runIdAlone.err().contains("--run-id and --attempt go with --step"), runIdAlone.err());

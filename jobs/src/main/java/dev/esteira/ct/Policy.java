@@ -1,0 +1,128 @@
+package dev.esteira.ct;
+
+import dev.esteira.config.ConfigException;
+import dev.esteira.config.Yaml;
+import dev.esteira.monitor.GroundTruth;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The continuous-training policy of a model, {@code conf/policies/MODEL.yaml}: where its labels arrive,
+ * when performance on them is a decay alert, what triggers retraining (drift on named features, decay,
+ * or a schedule counted in batches), the training window, and what a challenger must show. A model
+ * without a policy file gets {@link #defaults}: labels are measured, nothing retrains.
+ */
+public record Policy(String model, String labels, Decay decay, Retrain retrain, Challenge challenge) {
+
+  /** Realized performance below the version's validation value by more than {@code max_drop} alerts. */
+  public record Decay(Map<String, Double> maxDrop, Long minLabelled) {
+    public Decay {
+      maxDrop = maxDrop == null ? Map.of("auc_roc", 0.05) : Map.copyOf(maxDrop);
+      minLabelled = minLabelled == null ? 200L : minLabelled;
+    }
+  }
+
+  /**
+   * What triggers retraining: an alerting drift of any feature in {@code on_drift}, a decay alert of the
+   * production version when {@code on_decay}, or {@code every_batches} batches since it was registered;
+   * never within {@code cooldown_batches} batches of the last registered version, nor while a challenger
+   * is in shadow.
+   */
+  public record Retrain(List<String> onDrift, Boolean onDecay, Integer everyBatches, Window window, Integer cooldownBatches) {
+    public Retrain {
+      onDrift = onDrift == null ? List.of() : List.copyOf(onDrift);
+      onDecay = onDecay != null && onDecay;
+      window = window == null ? new Window(null, null) : window;
+      cooldownBatches = cooldownBatches == null ? 3 : cooldownBatches;
+    }
+
+    public boolean enabled() {
+      return !onDrift.isEmpty() || onDecay || everyBatches != null;
+    }
+  }
+
+  /**
+   * The training window: the latest {@code max_batches} labelled batches (from the first batch that
+   * showed the drift or decay that triggered it); fewer than {@code min_batches} defer retraining.
+   */
+  public record Window(Integer maxBatches, Integer minBatches) {
+    public Window {
+      maxBatches = maxBatches == null ? 3 : maxBatches;
+      minBatches = minBatches == null ? 1 : minBatches;
+    }
+  }
+
+  /**
+   * What promotion needs beyond the production gates: at least {@code min_labelled} rows labelled and
+   * scored by both champion and challenger in batches after the challenger's window; the metric and
+   * margin are the production gate's {@code beat_champion} and {@code min_delta}.
+   */
+  public record Challenge(Long minLabelled) {
+    public Challenge {
+      minLabelled = minLabelled == null ? 500L : minLabelled;
+    }
+  }
+
+  public Policy {
+    decay = decay == null ? new Decay(null, null) : decay;
+    retrain = retrain == null ? new Retrain(null, null, null, null, null) : retrain;
+    challenge = challenge == null ? new Challenge(null) : challenge;
+  }
+
+  public static Policy defaults(String model, String dataset) {
+    return new Policy(model, dataset + "_labels", null, null, null);
+  }
+
+  public GroundTruth.Decay groundTruthDecay() {
+    return new GroundTruth.Decay(decay.maxDrop(), decay.minLabelled());
+  }
+
+  /** The model's policy, checked: metric names the task reports, features the model has, sizes >= 1. */
+  public static Policy load(Path confDir, String model, String dataset, List<String> features, Set<String> metrics) {
+    Path file = confDir.resolve("policies").resolve(model + ".yaml");
+    if (!Files.exists(file)) {
+      return defaults(model, dataset);
+    }
+    Policy p = Yaml.read(file, Policy.class);
+    if (p.model() != null && !p.model().equals(model)) {
+      throw new ConfigException(file + ": model '" + p.model() + "' does not match the file name");
+    }
+    if (p.labels() == null) {
+      throw new ConfigException(file + ": missing required key 'labels' (the dataset the labels arrive in)");
+    }
+    for (Map.Entry<String, Double> e : p.decay().maxDrop().entrySet()) {
+      if (!metrics.contains(e.getKey())) {
+        throw new ConfigException(file + ": unknown metric 'decay.max_drop." + e.getKey() + "' (expected one of: "
+            + String.join(", ", new java.util.TreeSet<>(metrics)) + ")");
+      }
+      if (e.getValue() == null || !(e.getValue() >= 0)) {
+        throw new ConfigException(file + ": decay.max_drop." + e.getKey() + " must be a number >= 0, got " + e.getValue());
+      }
+    }
+    for (String f : p.retrain().onDrift()) {
+      if (!features.contains(f)) {
+        throw new ConfigException(file + ": retrain.on_drift names '" + f + "', which is not a feature of model '"
+            + model + "' (features: " + String.join(", ", features) + ")");
+      }
+    }
+    positive(file, "retrain.every_batches", p.retrain().everyBatches());
+    positive(file, "retrain.window.max_batches", p.retrain().window().maxBatches());
+    positive(file, "retrain.window.min_batches", p.retrain().window().minBatches());
+    if (p.retrain().cooldownBatches() < 0) {
+      throw new ConfigException(file + ": retrain.cooldown_batches must not be negative, got " + p.retrain().cooldownBatches());
+    }
+    if (p.retrain().window().minBatches() > p.retrain().window().maxBatches()) {
+      throw new ConfigException(file + ": retrain.window.min_batches must not exceed retrain.window.max_batches");
+    }
+    return p;
+  }
+
+  private static void positive(Path file, String key, Integer value) {
+    if (value != null && value < 1) {
+      throw new ConfigException(file + ": " + key + " must be at least 1, got " + value);
+    }
+  }
+}
