@@ -172,9 +172,6 @@ public record ModelSpec(
             where + ": min " + m + " " + gate.min().get(m) + " is greater than max " + gate.max().get(m));
       }
     }
-    if (gate.minDelta() < 0) {
-      throw new IllegalArgumentException(where + ".min_delta must be >= 0, got " + gate.minDelta());
-    }
     for (String m : new java.util.TreeSet<>(gate.limits().keySet())) {
       task.requireMetric(m, where + ".limits." + m);
     }
