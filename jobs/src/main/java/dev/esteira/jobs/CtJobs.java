@@ -2,7 +2,7 @@ package dev.esteira.jobs;
 
 import dev.esteira.ct.Policy;
 import dev.esteira.ml.ModelSpec;
-import dev.esteira.monitor.BinaryPerformance;
+import dev.esteira.monitor.TaskPerformance;
 import java.util.Set;
 
 /** What the ground-truth and continuous-training jobs share: the model's policy, checked. */
@@ -10,6 +10,9 @@ final class CtJobs {
   private CtJobs() {}
 
   static Policy policy(JobContext ctx, ModelSpec spec) {
-    return Policy.load(ctx.confDir(), spec.name(), spec.dataset(), spec.features().all(), Set.copyOf(BinaryPerformance.NAMES));
+    // A policy's decay names what the task measures on ground truth (clustering measures nothing).
+    Set<String> measured = spec.task() == dev.esteira.ml.Task.CLUSTERING
+        ? Set.of() : Set.copyOf(TaskPerformance.of(spec.task()).names());
+    return Policy.load(ctx.confDir(), spec.name(), spec.dataset(), spec.features().all(), measured);
   }
 }

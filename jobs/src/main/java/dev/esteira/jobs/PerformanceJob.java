@@ -2,7 +2,6 @@ package dev.esteira.jobs;
 
 import dev.esteira.ct.Policy;
 import dev.esteira.ml.ModelSpec;
-import dev.esteira.monitor.ClassificationPerformance;
 import dev.esteira.monitor.GroundTruth;
 import dev.esteira.monitor.PerformanceTables;
 import dev.esteira.monitor.TaskPerformance;
@@ -43,8 +42,7 @@ public final class PerformanceJob implements Job {
     ModelSpec spec = ctx.model(p.get("model"));
     Policy policy = CtJobs.policy(ctx, spec);
     String labels = p.get("labels", policy.labels());
-    // Classification is the only task so far: a task type would choose its TaskPerformance here.
-    TaskPerformance task = new ClassificationPerformance();
+    TaskPerformance task = TaskPerformance.of(spec.task());
     GroundTruth.Result r = new GroundTruth(ctx.lake(), task).evaluate(spec, labels, p.get("batch"), policy.groundTruthDecay());
     long realized = r.measured().stream().filter(m -> m.kind().equals(PerformanceTables.REALIZED)).count();
     Map<String, Object> out = new LinkedHashMap<>();

@@ -101,13 +101,17 @@ public final class GroundTruth {
       for (Map.Entry<String, Double> e : m.metrics().entrySet()) {
         Double reference = v == null ? null : v.metrics().get(e.getKey());
         Double drop = decay.maxDrop().get(e.getKey());
-        Double threshold = reference != null && drop != null ? reference - drop : null;
+        // Decay is a move away from the metric's better side: down for AUC or R², up for an error.
+        boolean lowerIsBetter = spec.task().metric(e.getKey()).map(dev.esteira.ml.Metric::lowerIsBetter).orElse(false);
+        Double threshold = reference != null && drop != null ? (lowerIsBetter ? reference + drop : reference - drop) : null;
         double value = e.getValue();
         boolean enough = m.kind().equals(PerformanceTables.ESTIMATED) || m.labelled() >= decay.minLabelled();
-        boolean alerting = threshold != null && enough && !Double.isNaN(value) && value < threshold;
+        boolean alerting = threshold != null && enough && !Double.isNaN(value)
+            && (lowerIsBetter ? value > threshold : value < threshold);
         if (alerting) {
-          alerts.add(String.format(Locale.ROOT, "%s decay of %s v%d on batch %s: %s %s = %.4f below %.4f (validation %.4f - %.2f; %d labelled)",
-              m.kind(), spec.name(), m.version(), m.batch(), m.kind(), e.getKey(), value, threshold, reference, drop, m.labelled()));
+          alerts.add(String.format(Locale.ROOT, "%s decay of %s v%d on batch %s: %s %s = %.4f %s %.4f (validation %.4f %s %.2f; %d labelled)",
+              m.kind(), spec.name(), m.version(), m.batch(), m.kind(), e.getKey(), value,
+              lowerIsBetter ? "above" : "below", threshold, reference, lowerIsBetter ? "+" : "-", drop, m.labelled()));
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", spec.name());

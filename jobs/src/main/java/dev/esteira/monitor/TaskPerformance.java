@@ -8,10 +8,19 @@ import org.apache.spark.sql.Row;
 
 /**
  * How a task measures a model version on ground truth: the one place where the task matters to the
- * performance table. Classification is the only task so far ({@link ClassificationPerformance}); a task
- * type brings its own implementation.
+ * performance table ({@link ClassificationPerformance}, {@link RegressionPerformance}).
  */
 public interface TaskPerformance {
+  /** The measure of a task; clustering has no ground truth to measure against. */
+  static TaskPerformance of(dev.esteira.ml.Task task) {
+    return switch (task) {
+      case CLASSIFICATION -> new ClassificationPerformance();
+      case REGRESSION -> new RegressionPerformance();
+      default -> throw new dev.esteira.EsteiraException(
+          "task " + task + " has no ground truth: performance applies to classification and regression");
+    };
+  }
+
   /** The metrics this task reports (with their names as in the {@code performance} table). */
   List<String> names();
 
