@@ -118,6 +118,6 @@ class ConfigLoaderTest {
     assertEquals("loans", DatasetSpec.load(CONF.resolve("datasets"), "loans").name());
     Path workflows = CONF.getParent().resolve("workflows");
     assertEquals(7, WorkflowSpec.load(workflows.resolve("training.yaml")).steps().size());
-    assertEquals(6, WorkflowSpec.load(workflows.resolve("nightly.yaml")).steps().size());
+    assertEquals(11, WorkflowSpec.load(workflows.resolve("nightly.yaml")).steps().size());
   }
 }
