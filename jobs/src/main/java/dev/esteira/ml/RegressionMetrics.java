@@ -18,10 +18,15 @@ import org.apache.spark.sql.Row;
 public final class RegressionMetrics {
   private RegressionMetrics() {}
 
-  private static List<Column> sums() {
+  /**
+   * The sums every metric derives from, as aggregate columns over rows with {@code label} and
+   * {@code prediction}: {@code n} counts labelled rows only, so a frame where some labels have not
+   * arrived (ground truth) is measured on those that have.
+   */
+  public static List<Column> sums() {
     Column err = col("label").minus(col("prediction"));
     return List.of(
-        count(lit(1)).as("n"), sum(err.multiply(err)).as("sse"), sum(abs(err)).as("sae"),
+        count(col("label")).as("n"), sum(err.multiply(err)).as("sse"), sum(abs(err)).as("sae"),
         sum(col("label")).as("sy"), sum(col("label").multiply(col("label"))).as("syy"));
   }
 
@@ -43,7 +48,8 @@ public final class RegressionMetrics {
     return out;
   }
 
-  private static Map<String, Double> metrics(Row r) {
+  /** MSE, RMSE, MAE and R² from a row holding the columns of {@link #sums()}. */
+  public static Map<String, Double> metrics(Row r) {
     long n = r.<Long>getAs("n");
     Map<String, Double> m = new LinkedHashMap<>();
     if (n == 0) {
