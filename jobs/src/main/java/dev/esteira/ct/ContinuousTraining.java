@@ -12,7 +12,6 @@ import dev.esteira.lake.Lakehouse;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.ml.Run;
 import dev.esteira.ml.Trainer;
-import dev.esteira.monitor.ClassificationPerformance;
 import dev.esteira.monitor.GroundTruth;
 import dev.esteira.monitor.MonitorTables;
 import dev.esteira.monitor.Monitoring;
@@ -166,7 +165,7 @@ public final class ContinuousTraining {
       Dataset<Row> f = datasets.readBatch(spec.dataset(), b).frame();
       rows = rows == null ? f : rows.unionByName(f);
     }
-    Dataset<Row> labels = new GroundTruth(lake, new ClassificationPerformance()).labels(policy.labels(), spec.id(), spec.label());
+    Dataset<Row> labels = new GroundTruth(lake, TaskPerformance.of(spec.task())).labels(policy.labels(), spec.id(), spec.label());
     Dataset<Row> unlabelled = List.of(rows.columns()).contains(spec.label()) ? rows.drop(spec.label()) : rows;
     String labelType = dataset.columns().stream().filter(c -> c.name().equals(spec.label())).map(DatasetSpec.Column::type)
         .findFirst().orElse("double");
@@ -239,9 +238,10 @@ public final class ContinuousTraining {
     String window = challenger.tags().getOrDefault(TAG_WINDOW, "");
     List<String> batches = after(spec, window.isEmpty() ? List.of() : List.of(window.split(",")));
     ModelSpec.Gate gate = spec.gates().get("production");
-    String metric = gate != null && gate.beatChampion() != null ? gate.beatChampion() : "auc_roc";
+    String metric = gate != null && gate.beatChampion() != null ? gate.beatChampion() : spec.task().defaultMetric();
     double margin = gate != null ? gate.minDelta() : 0.0;
-    GroundTruth gt = new GroundTruth(lake, new ClassificationPerformance());
+    TaskPerformance measure = TaskPerformance.of(spec.task());
+    GroundTruth gt = new GroundTruth(lake, measure);
     Dataset<Row> labels = gt.labels(policy.labels(), spec.id(), spec.label());
     Dataset<Row> both = lake.read(MonitorTables.PREDICTIONS)
         .where(col("model").equalTo(spec.name()).and(col("batch").isin(batches.toArray()))
@@ -251,7 +251,7 @@ public final class ContinuousTraining {
     Dataset<Row> rows = both.join(common, scala.collection.JavaConverters.asScalaBuffer(List.of("batch", "row_id")).toSeq())
         .join(labels, "row_id")
         .select(col("version"), lit("recent").as("batch"), col("prediction"), col("probability"), col("label"));
-    List<TaskPerformance.Measured> measured = new ClassificationPerformance().measure(rows, v -> null);
+    List<TaskPerformance.Measured> measured = measure.measure(rows, v -> null);
     Double cv = null, pv = null;
     long labelled = 0;
     List<String> labelledBatches = both.join(common, scala.collection.JavaConverters.asScalaBuffer(List.of("batch", "row_id")).toSeq())
