@@ -125,7 +125,9 @@ public final class MonitorTables {
               .add("sketch", BinaryType, false)
               .add("profiled_at", TimestampType, false),
           List.of("target", "batch", "column"),
-          "one row per monitored column and batch: counts, moments, quantiles, category counts and the serialized mergeable sketch")
+          "one row per monitored column and batch: counts, moments, quantiles, category counts and the serialized "
+              + "mergeable sketch; partitioned by target and batch",
+          List.of("target", "batch"))
           .withMigrations(
               new Migration(
                   PROFILES_V1,
@@ -154,7 +156,9 @@ public final class MonitorTables {
               .add("alerting", BooleanType, false)
               .add("computed_at", TimestampType, false),
           List.of("target", "batch", "comparison", "column", "metric"),
-          "one row per monitored column, batch, comparison (baseline, previous or window) and metric")
+          "one row per monitored column, batch, comparison (baseline, previous or window) and metric; "
+              + "partitioned by target and batch",
+          List.of("target", "batch"))
           .withMigrations(
               new Migration(
                   DRIFT_METRICS_V1,
