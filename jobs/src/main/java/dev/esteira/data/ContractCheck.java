@@ -72,10 +72,15 @@ final class ContractCheck {
         continue;
       }
       Column rawCol = col(c.name());
-      Column cast = castColumn(rawCol, raw.schema().apply(c.name()).dataType(), type);
+      DataType actual = raw.schema().apply(c.name()).dataType();
+      Column cast = castColumn(rawCol, actual, type);
       typed.add(cast.as(c.name()));
-      checks.add(rawCol.isNotNull().and(cast.isNull()));
-      labels.add(c.name() + ": %d values not of type " + c.type());
+      // A column already of the contract's type cannot fail its cast: no rule, one expression fewer
+      // per column in the pass (a thousand fewer on a wide parquet batch).
+      if (!actual.equals(type)) {
+        checks.add(rawCol.isNotNull().and(cast.isNull()));
+        labels.add(c.name() + ": %d values not of type " + c.type());
+      }
       if (!c.nullable()) {
         checks.add(rawCol.isNull());
         labels.add(c.name() + ": %d nulls in a non-nullable column");

@@ -57,8 +57,9 @@ public final class Datasets {
     }
     String schemaFingerprint = Fingerprints.schema(typed);
     String table = lake.datasetPath(spec.name());
-    recordUnrecordedIngests(spec.name());
-    Optional<DatasetVersion> current = latest(spec.name(), batch);
+    // One read of dataset_versions serves both the healing and the question "is this batch new?".
+    Optional<DatasetVersion> current =
+        recordUnrecordedIngests(spec.name()).stream().filter(v -> v.batch().equals(batch)).findFirst();
     if (current.isPresent()
         && current.get().contentFingerprint().equals(content.hash())
         && current.get().schemaFingerprint().equals(schemaFingerprint)) {
@@ -147,25 +148,33 @@ public final class Datasets {
 
   /**
    * Records in {@code dataset_versions} every ingest commit of the dataset that is not recorded there: a
-   * process killed between the two commits of an ingest left one. Reads only recent history.
+   * process killed between the two commits of an ingest left one. Reads only recent history. Returns the
+   * dataset's versions as now recorded, newest first.
    */
-  private void recordUnrecordedIngests(String dataset) {
+  private List<DatasetVersion> recordUnrecordedIngests(String dataset) {
     String table = lake.datasetPath(dataset);
     if (!lake.isDeltaTable(table)) {
-      return;
+      return List.of();
     }
+    List<DatasetVersion> known = new ArrayList<>(versions(dataset));
     java.util.Set<Long> recorded = new java.util.HashSet<>();
-    versions(dataset).forEach(v -> recorded.add(v.version()));
-    List<Row> missing = new ArrayList<>();
+    known.forEach(v -> recorded.add(v.version()));
+    List<DatasetVersion> missing = new ArrayList<>();
     for (Row r : DeltaTable.forPath(lake.spark(), table).history(100)
         .select("version", "userMetadata", "timestamp").collectAsList()) {
       String meta = r.getString(1);
       if (meta != null && meta.startsWith(IngestRecord.PREFIX) && !recorded.contains(r.getLong(0))) {
         IngestRecord rec = IngestRecord.parse(meta);
-        missing.add(rec.toVersion(dataset, r.getLong(0), r.getTimestamp(2)).toRow());
+        missing.add(rec.toVersion(dataset, r.getLong(0), r.getTimestamp(2)));
       }
     }
-    lake.upsert(DatasetTables.DATASET_VERSIONS, missing);
+    if (missing.isEmpty()) {
+      return known;
+    }
+    lake.upsert(DatasetTables.DATASET_VERSIONS, missing.stream().map(DatasetVersion::toRow).toList());
+    known.addAll(missing);
+    known.sort(Comparator.comparing(DatasetVersion::version, Comparator.reverseOrder()));
+    return known;
   }
 
   /** All versions of a dataset, newest first (or of every dataset when {@code dataset} is null). */
