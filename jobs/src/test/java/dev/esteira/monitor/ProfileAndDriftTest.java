@@ -261,6 +261,33 @@ class ProfileAndDriftTest {
   }
 
   @Test
+  void manyDistinctCategoriesAreCountedExactlyAcrossPartitions() {
+    // 9,000 distinct values drawn uniformly, about 6,000 of them in each partition: each task passes the accumulator's
+    // limit of pending distinct values (4,096) and hands its counts over more than once.
+    int rows = 30_000;
+    Random r = new Random(5);
+    List<Row> data = new ArrayList<>();
+    Map<String, Long> expected = new HashMap<>();
+    for (int i = 0; i < rows; i++) {
+      String v = i % 97 == 0 ? null : "c" + r.nextInt(9_000);
+      data.add(RowFactory.create(v));
+      if (v != null) {
+        expected.merge(v, 1L, Long::sum);
+      }
+    }
+    StructType schema = new StructType().add("c", DataTypes.StringType, true);
+    Dataset<Row> frame = TestSpark.spark().createDataFrame(
+        new org.apache.spark.api.java.JavaSparkContext(TestSpark.spark().sparkContext()).parallelize(data, 3), schema);
+    ColumnProfile p = profiler.compute(
+        new ColumnProfile.Origin("dataset:many", "many", "b1", 0, new Timestamp(0)), frame,
+        List.of(new Profiler.Monitored("c", ColumnAccumulator.Kind.CATEGORICAL, "string"))).get(0);
+    assertTrue(expected.size() > 4_096 && expected.size() < CategoricalProfile.DEFAULT_CAP, "distinct: " + expected.size());
+    assertEquals(rows, p.rows());
+    assertEquals((rows + 96) / 97, p.nulls());
+    assertEquals(expected, p.categoryCounts());
+  }
+
+  @Test
   void timestampAndDateColumnsAreProfiledAsEpochNumbers() {
     StructType schema = new StructType().add("t", DataTypes.TimestampType, true).add("d", DataTypes.DateType, true);
     List<Row> data = List.of(

@@ -52,11 +52,16 @@ public final class CategoricalProfile {
   }
 
   public void add(String v) {
-    rows++;
     add(v, 1);
   }
 
-  private void add(String v, long n) {
+  /** Counts {@code n} rows holding the value {@code v}. */
+  public void add(String v, long n) {
+    rows += n;
+    count(v, n);
+  }
+
+  private void count(String v, long n) {
     if (sketch != null) {
       sketch.update(v, n);
       return;
@@ -87,7 +92,7 @@ public final class CategoricalProfile {
       }
       sketch.merge(o.sketch);
     } else {
-      o.exact.forEach(this::add);
+      o.exact.forEach(this::count);
     }
   }
 
