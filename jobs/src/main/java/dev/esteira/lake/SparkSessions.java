@@ -25,7 +25,14 @@ public final class SparkSessions {
         .config("spark.ui.showConsoleProgress", "false")
         // Small metadata tables: a Delta snapshot needs no more partitions than this.
         .config("spark.databricks.delta.snapshotPartitions", "2")
-        .config("spark.sql.sources.partitionOverwriteMode", "static");
+        .config("spark.sql.sources.partitionOverwriteMode", "static")
+        // Parquet gives up a column's dictionary once it passes this size (default 1 MB): a column of
+        // distinct doubles then stops hashing every value into a dictionary it will throw away. On a
+        // 1,000-column batch writes took 40 % less time for files of the same size (README, Benchmark).
+        .config("parquet.dictionary.page.size", "16384")
+        // A batch is written into its own partition of a dataset table: with concurrent writers Spark
+        // need not sort the rows by partition first (a sort of every wide row, a third of the write).
+        .config("spark.sql.maxConcurrentOutputFileWriters", "4");
     Map<String, String> extra = config.spark().conf();
     if (extra != null) {
       extra.forEach(builder::config);
