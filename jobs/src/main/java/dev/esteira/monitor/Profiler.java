@@ -108,6 +108,13 @@ public final class Profiler {
     if (rows.getNumPartitions() == 0) {
       rows = rows.repartition(1);
     }
+    // Each task sends its sketches to the driver: at 1,000 columns × 1M rows, 64 file splits sent about
+    // 1 GB and hit spark.driver.maxResultSize. One task per core (no shuffle) reads several splits into
+    // one set of sketches, and a tree merge keeps what reaches the driver small on a big cluster too.
+    int cores = Math.max(1, frame.sparkSession().sparkContext().defaultParallelism());
+    if (rows.getNumPartitions() > cores) {
+      rows = rows.coalesce(cores);
+    }
     byte[] merged =
         rows.mapPartitions(
                 it -> {
@@ -120,8 +127,8 @@ public final class Profiler {
                   }
                   return List.of(write(acc)).iterator();
                 })
-            // reduce, not fold: no extra merge with an empty zero per partition; results merge as they arrive.
-            .reduce((a, b) -> merge(kinds, a, b));
+            // reduce, not fold: no extra merge with an empty zero per partition.
+            .treeReduce((a, b) -> merge(kinds, a, b), 2);
     ColumnAccumulator[] acc = read(kinds, merged);
     Timestamp now = Timestamp.from(Instant.now());
     List<ColumnProfile> out = new ArrayList<>();

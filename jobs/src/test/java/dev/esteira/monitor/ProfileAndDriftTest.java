@@ -227,10 +227,16 @@ class ProfileAndDriftTest {
     Dataset<Row> frame = TestSpark.spark().createDataFrame(
         new org.apache.spark.api.java.JavaSparkContext(TestSpark.spark().sparkContext()).parallelize(data, 3), schema);
     AtomicInteger jobs = new AtomicInteger();
+    AtomicInteger tasks = new AtomicInteger();
     SparkListener listener = new SparkListener() {
       @Override
       public void onJobStart(SparkListenerJobStart start) {
         jobs.incrementAndGet();
+      }
+
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        tasks.incrementAndGet();
       }
     };
     TestSpark.spark().sparkContext().addSparkListener(listener);
@@ -243,6 +249,9 @@ class ProfileAndDriftTest {
       TestSpark.spark().sparkContext().removeSparkListener(listener);
     }
     assertEquals(1, jobs.get(), "one Spark job for " + columns.size() + " columns");
+    // One set of sketches per core reaches the driver, not one per file split (three here).
+    int cores = TestSpark.spark().sparkContext().defaultParallelism();
+    assertTrue(cores < 3 && tasks.get() <= cores, tasks.get() + " tasks for " + cores + " cores");
     assertEquals(numeric + categorical, profiles.size());
     for (int c = 0; c < numeric; c++) {
       ColumnProfile p = profiles.get(c);
