@@ -58,8 +58,7 @@ public final class Datasets {
     String schemaFingerprint = Fingerprints.schema(typed);
     String table = lake.datasetPath(spec.name());
     // One read of dataset_versions serves both the healing and the question "is this batch new?".
-    Optional<DatasetVersion> current =
-        recordUnrecordedIngests(spec.name()).stream().filter(v -> v.batch().equals(batch)).findFirst();
+    Optional<DatasetVersion> current = holding(recordUnrecordedIngests(spec.name()), batch);
     if (current.isPresent()
         && current.get().contentFingerprint().equals(content.hash())
         && current.get().schemaFingerprint().equals(schemaFingerprint)) {
@@ -195,7 +194,12 @@ public final class Datasets {
 
   /** The version that holds the batch now. */
   public Optional<DatasetVersion> latest(String dataset, String batch) {
-    return versions(dataset).stream().filter(v -> v.batch().equals(batch)).findFirst();
+    return holding(versions(dataset), batch);
+  }
+
+  /** Of a dataset's versions (newest first), the one that holds the batch now. */
+  private static Optional<DatasetVersion> holding(List<DatasetVersion> newestFirst, String batch) {
+    return newestFirst.stream().filter(v -> v.batch().equals(batch)).findFirst();
   }
 
   public DatasetVersion version(String dataset, long version) {
