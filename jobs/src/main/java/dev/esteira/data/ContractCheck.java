@@ -5,9 +5,11 @@ import static org.apache.spark.sql.functions.*;
 import dev.esteira.EsteiraException;
 import dev.esteira.lake.Fingerprints;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -31,11 +33,19 @@ import org.apache.spark.sql.types.StringType;
 final class ContractCheck {
   private ContractCheck() {}
 
-  /** A batch that passed: cast to the contract, and the fingerprint of that typed content. */
-  record Checked(Dataset<Row> typed, Fingerprints.ContentFingerprint content) {}
+  /**
+   * A batch that passed: cast to the contract, the fingerprint of that typed content, and what the work
+   * along the pass folded (null when none).
+   */
+  record Checked(Dataset<Row> typed, Fingerprints.ContentFingerprint content, byte[] along) {}
 
   /** The batch cast to the contract with its fingerprint, or an exception listing everything that broke. */
   static Checked apply(DatasetSpec spec, Dataset<Row> raw, String batch) {
+    return apply(spec, raw, batch, null);
+  }
+
+  /** As above, with {@code along} (may be null) folding the typed rows in the same pass. */
+  static Checked apply(DatasetSpec spec, Dataset<Row> raw, String batch, PassAlong along) {
     Set<String> present = new LinkedHashSet<>(List.of(raw.columns()));
     List<String> problems = new ArrayList<>();
     for (DatasetSpec.Column c : spec.columns()) {
@@ -59,13 +69,13 @@ final class ContractCheck {
     }
     refuseIf(spec, batch, problems);
 
-    List<Column> typed = new ArrayList<>();
+    Map<String, Column> typed = new LinkedHashMap<>();
     List<Column> checks = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     for (DatasetSpec.Column c : spec.columns()) {
       DataType type = sparkType(c.type());
       if (!present.contains(c.name())) {
-        typed.add(lit(null).cast(type).as(c.name()));
+        typed.put(c.name(), lit(null).cast(type).as(c.name()));
         if (!c.nullable()) {
           problems.add("missing column '" + c.name() + "' is not nullable");
         }
@@ -74,7 +84,7 @@ final class ContractCheck {
       Column rawCol = col(c.name());
       DataType actual = raw.schema().apply(c.name()).dataType();
       Column cast = castColumn(rawCol, actual, type);
-      typed.add(cast.as(c.name()));
+      typed.put(c.name(), cast.as(c.name()));
       // A column already of the contract's type cannot fail its cast: no rule, one expression fewer
       // per column in the pass (a thousand fewer on a wide parquet batch).
       if (!actual.equals(type)) {
@@ -102,7 +112,7 @@ final class ContractCheck {
       }
     }
     refuseIf(spec, batch, problems);
-    CheckTally tally = CheckTally.of(raw, checks, typed);
+    CheckTally tally = CheckTally.of(raw, checks, typed, along);
     for (int i = 0; i < labels.size(); i++) {
       long n = tally.violations()[i];
       if (n > 0) {
@@ -110,7 +120,7 @@ final class ContractCheck {
       }
     }
     refuseIf(spec, batch, problems);
-    return new Checked(raw.select(typed.toArray(new Column[0])), tally.fingerprint());
+    return new Checked(raw.select(typed.values().toArray(new Column[0])), tally.fingerprint(), tally.along());
   }
 
   private static void refuseIf(DatasetSpec spec, String batch, List<String> problems) {

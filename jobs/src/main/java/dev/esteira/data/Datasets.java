@@ -36,19 +36,33 @@ public final class Datasets {
     this.lake = lake;
   }
 
-  /** What an ingest did: the version that now holds the batch, and whether it was new. */
-  public record IngestResult(DatasetVersion version, boolean unchanged) {}
+  /**
+   * What an ingest did: the version that now holds the batch, whether it was new, and what the work
+   * along its contract pass folded (null when none was given).
+   */
+  public record IngestResult(DatasetVersion version, boolean unchanged, byte[] along) {}
 
   public IngestResult ingest(DatasetSpec spec, String path, String format, String batch) {
+    return ingest(spec, path, format, batch, null);
+  }
+
+  /**
+   * Checks a batch against its contract and writes it as the dataset's next version (or finds it
+   * unchanged), reading it once for the check and once for the write; {@code along} (may be null)
+   * folds the typed rows in the check's pass.
+   */
+  public IngestResult ingest(DatasetSpec spec, String path, String format, String batch, PassAlong along) {
     requireName("batch", batch);
     String fmt = format == null ? spec.format() : format;
     Dataset<Row> raw = BatchReader.read(lake.spark(), path, fmt);
     Dataset<Row> typed;
     Fingerprints.ContentFingerprint content;
+    byte[] folded;
     try {
-      ContractCheck.Checked checked = ContractCheck.apply(spec, raw, batch);
+      ContractCheck.Checked checked = ContractCheck.apply(spec, raw, batch, along);
       typed = checked.typed();
       content = checked.content();
+      folded = checked.along();
     } catch (EsteiraException e) {
       throw e;
     } catch (Exception e) {
@@ -62,7 +76,7 @@ public final class Datasets {
     if (current.isPresent()
         && current.get().contentFingerprint().equals(content.hash())
         && current.get().schemaFingerprint().equals(schemaFingerprint)) {
-      return new IngestResult(current.get(), true);
+      return new IngestResult(current.get(), true, folded);
     }
 
     Dataset<Row> rows = typed.withColumn(BATCH_COLUMN, lit(batch));
@@ -97,7 +111,7 @@ public final class Datasets {
     long version = versionCommitted(table, marker);
     DatasetVersion recorded = record.toVersion(spec.name(), version, Timestamp.from(Instant.now()));
     lake.upsert(DatasetTables.DATASET_VERSIONS, List.of(recorded.toRow()));
-    return new IngestResult(recorded, false);
+    return new IngestResult(recorded, false, folded);
   }
 
   /** What an ingest commit of a dataset table carries in its user metadata. */

@@ -2,6 +2,7 @@ package dev.esteira.jobs;
 
 import dev.esteira.data.DatasetSpec;
 import dev.esteira.data.Datasets;
+import dev.esteira.monitor.Monitoring;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,9 @@ public final class IngestJob implements Job {
   public JobOutput run(JobContext ctx, JobParams p) {
     DatasetSpec spec = ctx.dataset(p.get("dataset"));
     Datasets datasets = new Datasets(ctx.lake());
-    Datasets.IngestResult r = datasets.ingest(spec, p.get("path"), p.get("input_format"), p.get("batch"));
+    // The batch's feature columns are profiled in the contract's pass: the profile step then finds them done.
+    Datasets.IngestResult r = Monitoring.profiler(ctx.lake(), ctx.config().drift())
+        .ingestProfiled(datasets, spec, p.get("path"), p.get("input_format"), p.get("batch"));
     var version = r.version();
     if (p.get("tag") != null) {
       version = datasets.tag(spec.name(), version.version(), p.get("tag"));

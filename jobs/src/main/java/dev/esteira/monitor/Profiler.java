@@ -1,11 +1,14 @@
 package dev.esteira.monitor;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.unix_date;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.data.DatasetSpec;
+import dev.esteira.data.DatasetVersion;
+import dev.esteira.data.Datasets;
 import dev.esteira.data.Datasets.VersionedFrame;
+import dev.esteira.data.PassAlong;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.SqlLiterals;
 import java.io.ByteArrayInputStream;
@@ -22,6 +25,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -49,10 +53,14 @@ public final class Profiler {
   /** A column to profile: its name, how it is profiled, and its declared type (stored with it). */
   public record Monitored(String name, ColumnAccumulator.Kind kind, String dataType) {
     Column projection() {
-      Column c = col(name);
+      return projection(col(name));
+    }
+
+    /** The column {@code c}, holding this column's values, as the accumulator reads it. */
+    Column projection(Column c) {
       return switch (dataType) {
         case "timestamp" -> c.cast("double");
-        case "date" -> expr("cast(unix_date(`" + name.replace("`", "``") + "`) as double)");
+        case "date" -> unix_date(c).cast("double");
         case "string", "boolean" -> c.cast("string");
         default -> c.cast("double");
       };
@@ -75,21 +83,116 @@ public final class Profiler {
 
   /** Profiles the feature columns of a dataset batch under the target {@code dataset:NAME}. */
   public List<ColumnProfile> profile(DatasetSpec spec, VersionedFrame data) {
-    List<Monitored> columns = spec.features().stream().map(Monitored::of).toList();
-    var v = data.version();
-    return profile(
-        new ColumnProfile.Origin(datasetTarget(spec.name()), spec.name(), v.batch(), v.version(), v.createdAt()),
-        data.frame(), columns);
+    return profile(origin(spec, data.version()), data.frame(), features(spec));
   }
 
   /** Profiles the given columns of a frame in one pass and stores the profiles. */
   public List<ColumnProfile> profile(ColumnProfile.Origin origin, Dataset<Row> frame, List<Monitored> columns) {
-    List<ColumnProfile> out = compute(origin, frame, columns);
+    return store(origin, compute(origin, frame, columns));
+  }
+
+  /**
+   * Ingests a batch (see {@link Datasets#ingest}) and profiles its feature columns in the contract's
+   * pass over it, storing the profiles for the version written: the batch is read once for both, where
+   * an ingest then a profile read it twice. An unchanged batch stores nothing (its profile, if any, is
+   * already that of its version); a dataset with no feature columns is only ingested.
+   */
+  public Datasets.IngestResult ingestProfiled(
+      Datasets datasets, DatasetSpec spec, String path, String format, String batch) {
+    List<Monitored> columns = features(spec);
+    if (columns.isEmpty()) {
+      return datasets.ingest(spec, path, format, batch);
+    }
+    Datasets.IngestResult r = datasets.ingest(spec, path, format, batch, new AlongIngest(columns, sketchK, categoryCap));
+    if (!r.unchanged() && r.along() != null) {
+      store(origin(spec, r.version()), profiles(origin(spec, r.version()), columns, read(kinds(columns), r.along())));
+    }
+    return r;
+  }
+
+  /**
+   * The stored profiles of a dataset batch when they are those of this very version and of the spec's
+   * feature columns as declared now (as an ingest stores them), else empty: then profile the batch.
+   */
+  public Optional<List<ColumnProfile>> storedFor(DatasetSpec spec, DatasetVersion version) {
+    List<ColumnProfile> stored = stored(datasetTarget(spec.name()), version.batch());
+    Map<String, String> declared = new LinkedHashMap<>();
+    features(spec).forEach(m -> declared.put(m.name(), m.dataType()));
+    Map<String, String> found = new LinkedHashMap<>();
+    for (ColumnProfile p : stored) {
+      if (p.datasetVersion() != version.version()) {
+        return Optional.empty();
+      }
+      found.put(p.column(), p.dataType());
+    }
+    return !stored.isEmpty() && found.equals(declared) ? Optional.of(stored) : Optional.empty();
+  }
+
+  private static List<Monitored> features(DatasetSpec spec) {
+    return spec.features().stream().map(Monitored::of).toList();
+  }
+
+  private static ColumnProfile.Origin origin(DatasetSpec spec, DatasetVersion v) {
+    return new ColumnProfile.Origin(datasetTarget(spec.name()), spec.name(), v.batch(), v.version(), v.createdAt());
+  }
+
+  /** Replaces the stored profiles of the origin's batch of its target by {@code profiles}. */
+  private List<ColumnProfile> store(ColumnProfile.Origin origin, List<ColumnProfile> profiles) {
     lake.replace(
         MonitorTables.PROFILES,
-        lake.frame(MonitorTables.PROFILES, out.stream().map(ColumnProfile::toRow).toList()),
+        lake.frame(MonitorTables.PROFILES, profiles.stream().map(ColumnProfile::toRow).toList()),
         "target = " + SqlLiterals.of(origin.target()) + " AND batch = " + SqlLiterals.of(origin.batch()));
-    return out;
+    return profiles;
+  }
+
+  /** The profiler's accumulators riding along an ingest's contract pass, over the typed feature columns. */
+  private static final class AlongIngest implements PassAlong {
+    private static final long serialVersionUID = 1L;
+    private final String[] names;
+    private final String[] types;
+    private final ColumnAccumulator.Kind[] kinds;
+    private final int sketchK;
+    private final int categoryCap;
+
+    AlongIngest(List<Monitored> columns, int sketchK, int categoryCap) {
+      this.names = columns.stream().map(Monitored::name).toArray(String[]::new);
+      this.types = columns.stream().map(Monitored::dataType).toArray(String[]::new);
+      this.kinds = kinds(columns);
+      this.sketchK = sketchK;
+      this.categoryCap = categoryCap;
+    }
+
+    @Override
+    public List<Column> columns(Map<String, Column> typed) {
+      List<Column> out = new ArrayList<>();
+      for (int i = 0; i < names.length; i++) {
+        out.add(new Monitored(names[i], kinds[i], types[i]).projection(typed.get(names[i])));
+      }
+      return out;
+    }
+
+    @Override
+    public Folding start() {
+      ColumnAccumulator[] acc = create(kinds, sketchK, categoryCap);
+      return new Folding() {
+        @Override
+        public void add(InternalRow row, int offset) {
+          for (int i = 0; i < acc.length; i++) {
+            acc[i].update(row, offset + i);
+          }
+        }
+
+        @Override
+        public byte[] finish() {
+          return write(acc);
+        }
+      };
+    }
+
+    @Override
+    public byte[] merge(byte[] a, byte[] b) {
+      return Profiler.merge(kinds, a, b);
+    }
   }
 
   /** The profiles of a frame, computed in one Spark job and not stored. */
@@ -97,7 +200,7 @@ public final class Profiler {
     if (columns.isEmpty()) {
       throw new EsteiraException("nothing to profile in " + origin.target() + " batch '" + origin.batch() + "'");
     }
-    ColumnAccumulator.Kind[] kinds = columns.stream().map(Monitored::kind).toArray(ColumnAccumulator.Kind[]::new);
+    ColumnAccumulator.Kind[] kinds = kinds(columns);
     int k = sketchK;
     int cap = categoryCap;
     JavaRDD<InternalRow> rows =
@@ -129,7 +232,15 @@ public final class Profiler {
                 })
             // reduce, not fold: no extra merge with an empty zero per partition.
             .treeReduce((a, b) -> merge(kinds, a, b), 2);
-    ColumnAccumulator[] acc = read(kinds, merged);
+    return profiles(origin, columns, read(kinds, merged));
+  }
+
+  private static ColumnAccumulator.Kind[] kinds(List<Monitored> columns) {
+    return columns.stream().map(Monitored::kind).toArray(ColumnAccumulator.Kind[]::new);
+  }
+
+  private static List<ColumnProfile> profiles(
+      ColumnProfile.Origin origin, List<Monitored> columns, ColumnAccumulator[] acc) {
     Timestamp now = Timestamp.from(Instant.now());
     List<ColumnProfile> out = new ArrayList<>();
     for (int i = 0; i < acc.length; i++) {

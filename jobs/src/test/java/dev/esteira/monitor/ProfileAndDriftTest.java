@@ -297,6 +297,64 @@ class ProfileAndDriftTest {
   }
 
   @Test
+  void anIngestProfilesTheBatchInItsContractPassAndTheProfileStepFindsItDone() throws Exception {
+    Lakehouse own = TestSpark.freshLakehouse("ingest-profile");
+    Datasets datasets = new Datasets(own);
+    Profiler p = Monitoring.profiler(own, TestSpark.config().drift());
+    var ingested = p.ingestProfiled(datasets, loans, data.resolve("daily/day-02.csv").toString(), null, "b");
+    List<ColumnProfile> stored = p.stored(TARGET, "b");
+    assertEquals(loans.features().size(), stored.size());
+    // The same batch profiled by the profile step's own pass over the stored Delta batch.
+    var batch = datasets.readBatch("loans", "b");
+    Map<String, ColumnProfile> separate = byColumn(p.compute(
+        new ColumnProfile.Origin(TARGET, "loans", "b", batch.version().version(), batch.version().createdAt()),
+        batch.frame(), loans.features().stream().map(Profiler.Monitored::of).toList()));
+    for (ColumnProfile along : stored) {
+      ColumnProfile alone = separate.get(along.column());
+      assertEquals(ingested.version().version(), along.datasetVersion(), along.column());
+      assertEquals(alone.rows(), along.rows(), along.column());
+      assertEquals(alone.nulls(), along.nulls(), along.column());
+      if (along.kind().equals(ColumnProfile.NUMERIC)) {
+        assertEquals(alone.min(), along.min(), along.column());
+        assertEquals(alone.max(), along.max(), along.column());
+        assertEquals(alone.mean(), along.mean(), 1e-9 * Math.abs(alone.mean()), along.column());
+        assertTrue(along.exact(), along.column());
+        assertEquals(0.0, SketchStatistics.ks(along.numericProfile().sample(), alone.numericProfile().sample()),
+            along.column());
+      } else {
+        assertEquals(alone.categoryCounts(), along.categoryCounts(), along.column());
+      }
+    }
+    // The profile step reuses them: no pass, no commit.
+    long commits = own.currentVersion(MonitorTables.PROFILES);
+    dev.esteira.jobs.ProfileJob job = new dev.esteira.jobs.ProfileJob();
+    var out = job.run(TestSpark.context(own), JobParams.of(job, Map.of("dataset", "loans", "batch", "b"), "test"));
+    assertEquals(true, out.data().get("profiled_by_ingest"));
+    assertEquals(commits, own.currentVersion(MonitorTables.PROFILES));
+
+    // Ingesting the same file again changes nothing; a refused batch stores no profile.
+    p.ingestProfiled(datasets, loans, data.resolve("daily/day-02.csv").toString(), null, "b");
+    assertEquals(commits, own.currentVersion(MonitorTables.PROFILES));
+    List<String> lines = new ArrayList<>(java.nio.file.Files.readAllLines(data.resolve("daily/day-01.csv")));
+    int age = Arrays.asList(lines.get(0).split(",")).indexOf("age");
+    String[] first = lines.get(1).split(",", -1);
+    first[age] = "abc";
+    lines.set(1, String.join(",", first));
+    Path bad = TestSpark.newDir("ingest-profile-bad").resolve("bad.csv");
+    java.nio.file.Files.write(bad, lines);
+    assertThrows(dev.esteira.data.ContractViolation.class,
+        () -> p.ingestProfiled(datasets, loans, bad.toString(), null, "c"));
+    assertEquals(commits, own.currentVersion(MonitorTables.PROFILES));
+    assertTrue(p.stored(TARGET, "c").isEmpty());
+
+    // A batch rewritten by an ingest that did not profile it is profiled again by the step.
+    long rewritten = datasets.ingest(loans, data.resolve("daily/day-01.csv").toString(), null, "b").version().version();
+    out = job.run(TestSpark.context(own), JobParams.of(job, Map.of("dataset", "loans", "batch", "b"), "test"));
+    assertEquals(false, out.data().get("profiled_by_ingest"));
+    assertTrue(p.stored(TARGET, "b").stream().allMatch(x -> x.datasetVersion() == rewritten));
+  }
+
+  @Test
   void timestampAndDateColumnsAreProfiledAsEpochNumbers() {
     StructType schema = new StructType().add("t", DataTypes.TimestampType, true).add("d", DataTypes.DateType, true);
     List<Row> data = List.of(
