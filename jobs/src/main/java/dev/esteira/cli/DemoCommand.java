@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run Esteira end to end on built-in demo data: generate loan applications under LAKEHOUSE/landing, run "
           + "workflows/training.yaml (ingest, validate, profile, train, register, promote), then "
-          + "workflows/nightly.yaml once per simulated day (ingest, validate, score, profile, drift).",
+          + "workflows/nightly.yaml once per simulated day (ingest, validate, score, profile, drift, the labels "
+          + "that arrived, shadow scoring, performance, challenge, policy, and retraining when the policy says so).",
       "From --drift-from-day on, income and purpose drift on purpose; the other columns never do."
     })
 final class DemoCommand extends BaseCommand {
