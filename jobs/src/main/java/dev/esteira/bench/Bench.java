@@ -181,14 +181,10 @@ public final class Bench {
 
   /**
    * One night and nothing else, for a whole-process time: the baseline profile was stored by the
-   * {@code nightly} section in the same folder (stored here first, untimed by bin/bench, when it was not).
+   * {@code nightly} section, which bin/bench runs first in the same lakehouse.
    */
   static void night(SparkSession spark, Lakehouse lake, EsteiraConfig config, Path dir, long rows, int cols) {
     Night night = new Night(spark, lake, config, dir, rows, cols);
-    if (night.profiler.stored(night.target, "ref").isEmpty()) {
-      night.storeBaseline();
-      System.out.println("night.baseline_stored_first=true");
-    }
     double t = seconds(night::run);
     print("night.rows", rows);
     print("night.profile_store_and_drift_s", t);
