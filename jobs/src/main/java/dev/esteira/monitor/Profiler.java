@@ -93,8 +93,8 @@ public final class Profiler {
 
   /**
    * Ingests a batch (see {@link Datasets#ingest}) and profiles its feature columns in the contract's
-   * pass over it, storing the profiles for the version written: the batch is read once for both, where
-   * an ingest then a profile read it twice. An unchanged batch stores nothing (its profile, if any, is
+   * pass over it, storing the profiles for the version written: the check and the profile share one read
+   * of the batch, where an ingest then a profile step read it once each. An unchanged batch stores nothing (its profile, if any, is
    * already that of its version); a dataset with no feature columns is only ingested.
    */
   public Datasets.IngestResult ingestProfiled(
