@@ -80,17 +80,13 @@ public final class Datasets {
     }
 
     Dataset<Row> rows = typed.withColumn(BATCH_COLUMN, lit(batch));
-    if (!lake.isDeltaTable(table)) {
-      Lakehouse.withRetry(
-          "create dataset " + spec.name(),
-          () ->
-              DeltaTable.createIfNotExists(lake.spark())
-                  .location(table)
-                  .addColumns(rows.schema())
-                  .partitionedBy(BATCH_COLUMN)
-                  .comment(spec.description())
-                  .execute());
-    }
+    lake.createUnlessExists("create dataset " + spec.name(), table, () -> lake.isDeltaTable(table), () ->
+        DeltaTable.createIfNotExists(lake.spark())
+            .location(table)
+            .addColumns(rows.schema())
+            .partitionedBy(BATCH_COLUMN)
+            .comment(spec.description())
+            .execute());
     // The commit carries what dataset_versions records about it, so that a crash between this commit
     // and that record is healed by the next ingest of the dataset (recordUnrecordedIngests).
     IngestRecord record = new IngestRecord(batch, content.rows(), schemaFingerprint, content.hash(), path, fmt,

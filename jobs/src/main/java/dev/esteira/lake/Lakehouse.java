@@ -137,19 +137,46 @@ public final class Lakehouse {
 
   /** Creates the table with its declared schema when it does not exist yet. */
   public void ensure(MetaTable table) {
-    if (!exists(table)) {
-      withRetry(
-          "create " + table.name(),
-          () -> {
-            DeltaTable.createIfNotExists(spark)
-                .location(path(table))
-                .addColumns(table.schema())
-                .partitionedBy(table.partitionBy().toArray(new String[0]))
-                .comment(table.description())
-                .property(SCHEMA_VERSION_PROPERTY, Integer.toString(table.schemaVersion()))
-                .execute();
-            return null;
-          });
+    createUnlessExists("create " + table.name(), path(table), () -> exists(table), () ->
+        DeltaTable.createIfNotExists(spark)
+            .location(path(table))
+            .addColumns(table.schema())
+            .partitionedBy(table.partitionBy().toArray(new String[0]))
+            .comment(table.description())
+            .property(SCHEMA_VERSION_PROPERTY, Integer.toString(table.schemaVersion()))
+            .execute());
+  }
+
+  /**
+   * Runs {@code create} unless {@code exists} says the table is there, when other writers may be creating
+   * the same table at the same moment (eight threads registering the first models, processes ingesting a
+   * new dataset's first batches). A loser of that race does not always get a concurrent-modification
+   * error: Delta's create fails with {@code DELTA_TABLE_NOT_FOUND} when it finds the log folder another
+   * creator has just made but whose first commit is not written yet. Whatever failed, it looks again
+   * after a pause, and a table that now exists is what it wanted; an Esteira error (a table of another
+   * schema version) is final.
+   */
+  public void createUnlessExists(String what, String path, Supplier<Boolean> exists, Runnable create) {
+    // As many pauses as a decision gets (several seconds in all): the other creator's first commit may
+    // be a slow one, the first Delta write of its JVM.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        if (!exists.get()) {
+          create.run();
+          existing.add(path);
+        }
+        return;
+      } catch (EsteiraException e) {
+        throw e;
+      } catch (Exception e) {
+        if (attempt >= MAX_DECISION_ATTEMPTS) {
+          throw new EsteiraException(
+              what + ": gave up after " + MAX_DECISION_ATTEMPTS + " attempts while other writers created it too ("
+                  + Messages.firstLine(String.valueOf(e.getMessage())).trim() + ")", e);
+        }
+        existing.remove(path);
+        backOff(attempt);
+      }
     }
   }
 
