@@ -9,8 +9,9 @@
 #   4. `esteira report` writes one page per model and monitored dataset, with no script and no URL,
 #   5. headless Chromium (Debian's, installed by bin/setup-browser) opens the reports: no console error,
 #      no network request (checked on Chromium's own net log; a canary page with a script error and an
-#      http image proves the checks can fail), and a screenshot goes to docs/report-screenshot.png,
-#      which the README shows.
+#      http image proves the checks can fail), and a screenshot goes to jobs/target/e2e/, or with
+#      ESTEIRA_UPDATE_SCREENSHOT=1 to docs/report-screenshot.png, which the README shows (a test run
+#      leaves the tree as it found it).
 # Prints `ok - ...` / `FAIL - ...` per check on stdout, diagnostics as `# ...` on stderr, and ends with
 # `notebooks e2e: N passed, M failed`; exits 1 if any check failed. ESTEIRA_E2E_KEEP=1 keeps the temp folder.
 set -euo pipefail
@@ -180,8 +181,10 @@ done
 run screenshot timeout 60 "$CHROMIUM" --headless --disable-gpu --no-sandbox --no-first-run --hide-scrollbars \
   --user-data-dir="$TMP/chrome-shot" --window-size=1200,1500 --screenshot="$TMP/screenshot.png" "file://$DATA_HTML"
 if [[ $RC -eq 0 && -s "$TMP/screenshot.png" ]]; then
-  mkdir -p docs && cp "$TMP/screenshot.png" docs/report-screenshot.png
-  ok "screenshot written to docs/report-screenshot.png ($(wc -c < docs/report-screenshot.png) bytes)"
+  shot=jobs/target/e2e/report-screenshot.png
+  [[ "${ESTEIRA_UPDATE_SCREENSHOT:-0}" == 1 ]] && shot=docs/report-screenshot.png
+  mkdir -p "$(dirname "$shot")" && cp "$TMP/screenshot.png" "$shot"
+  ok "screenshot written to $shot ($(wc -c < "$shot") bytes)"
 else
   fail "screenshot"; show_err screenshot
 fi
