@@ -103,9 +103,10 @@ public final class Profiler {
     if (columns.isEmpty()) {
       return datasets.ingest(spec, path, format, batch);
     }
-    Datasets.IngestResult r = datasets.ingest(spec, path, format, batch, new AlongIngest(columns, sketchK, categoryCap));
+    Datasets.IngestResult r = datasets.ingest(spec, path, format, batch, new ProfileFold(columns, sketchK, categoryCap));
     if (!r.unchanged() && r.along() != null) {
-      store(origin(spec, r.version()), profiles(origin(spec, r.version()), columns, read(kinds(columns), r.along())));
+      ColumnProfile.Origin origin = origin(spec, r.version());
+      store(origin, profiles(origin, columns, read(kinds(columns), r.along())));
     }
     return r;
   }
@@ -145,8 +146,11 @@ public final class Profiler {
     return profiles;
   }
 
-  /** The profiler's accumulators riding along an ingest's contract pass, over the typed feature columns. */
-  private static final class AlongIngest implements PassAlong {
+  /**
+   * The profiler's accumulators as a fold over rows, one per column: the profiler's own pass runs it
+   * over its projection, and it rides along an ingest's contract pass over the typed feature columns.
+   */
+  private static final class ProfileFold implements PassAlong {
     private static final long serialVersionUID = 1L;
     private final String[] names;
     private final String[] types;
@@ -154,7 +158,7 @@ public final class Profiler {
     private final int sketchK;
     private final int categoryCap;
 
-    AlongIngest(List<Monitored> columns, int sketchK, int categoryCap) {
+    ProfileFold(List<Monitored> columns, int sketchK, int categoryCap) {
       this.names = columns.stream().map(Monitored::name).toArray(String[]::new);
       this.types = columns.stream().map(Monitored::dataType).toArray(String[]::new);
       this.kinds = kinds(columns);
@@ -200,9 +204,7 @@ public final class Profiler {
     if (columns.isEmpty()) {
       throw new EsteiraException("nothing to profile in " + origin.target() + " batch '" + origin.batch() + "'");
     }
-    ColumnAccumulator.Kind[] kinds = kinds(columns);
-    int k = sketchK;
-    int cap = categoryCap;
+    ProfileFold fold = new ProfileFold(columns, sketchK, categoryCap);
     JavaRDD<InternalRow> rows =
         frame.select(columns.stream().map(Monitored::projection).toArray(Column[]::new))
             .queryExecution()
@@ -221,18 +223,15 @@ public final class Profiler {
     byte[] merged =
         rows.mapPartitions(
                 it -> {
-                  ColumnAccumulator[] acc = create(kinds, k, cap);
+                  PassAlong.Folding folding = fold.start();
                   while (it.hasNext()) {
-                    InternalRow r = it.next();
-                    for (int i = 0; i < acc.length; i++) {
-                      acc[i].update(r, i);
-                    }
+                    folding.add(it.next(), 0);
                   }
-                  return List.of(write(acc)).iterator();
+                  return List.of(folding.finish()).iterator();
                 })
             // reduce, not fold: no extra merge with an empty zero per partition.
-            .treeReduce((a, b) -> merge(kinds, a, b), 2);
-    return profiles(origin, columns, read(kinds, merged));
+            .treeReduce(fold::merge, 2);
+    return profiles(origin, columns, read(kinds(columns), merged));
   }
 
   private static ColumnAccumulator.Kind[] kinds(List<Monitored> columns) {
