@@ -95,10 +95,7 @@ public final class Datasets {
     Lakehouse.withRetry(
         "write batch " + batch + " of " + spec.name(),
         () -> {
-          rows.write()
-              .format("delta")
-              .mode("overwrite")
-              .option("replaceWhere", BATCH_COLUMN + " = " + dev.esteira.lake.SqlLiterals.of(batch))
+          Lakehouse.overwritingWhere(rows.write().format("delta"), BATCH_COLUMN, batch)
               .option("userMetadata", marker)
               .save(table);
           return null;

@@ -185,13 +185,17 @@ public final class Lakehouse {
    * number in its key's sequence (one more than the last it read), and the result to return. No rows
    * means there is nothing to write (the operation found its work already done).
    */
-  public record Decision<R>(List<Row> rows, long sequence, R result, String replaceWhere) {
+  public record Decision<R>(List<Row> rows, long sequence, R result, List<Match> replacing) {
+    public Decision {
+      replacing = replacing == null ? List.of() : List.copyOf(replacing);
+    }
+
     public Decision(List<Row> rows, long sequence, R result) {
-      this(rows, sequence, result, null);
+      this(rows, sequence, result, List.of());
     }
 
     public static <R> Decision<R> nothingToWrite(R result) {
-      return new Decision<>(List.of(), -1, result, null);
+      return new Decision<>(List.of(), -1, result, List.of());
     }
   }
 
@@ -232,9 +236,9 @@ public final class Lakehouse {
       String marker = "esteira-op " + java.util.UUID.randomUUID();
       try {
         var writer = ordered(table, frame(table, decision.rows())).write().format("delta");
-        writer = decision.replaceWhere() == null
+        writer = decision.replacing().isEmpty()
             ? writer.mode("append")
-            : writer.mode("overwrite").option("replaceWhere", decision.replaceWhere());
+            : writer.mode("overwrite").option("replaceWhere", Match.anyOf(decision.replacing()));
         writer
             .option("txnAppId", table.name() + "/" + key)
             .option("txnVersion", decision.sequence())
@@ -297,28 +301,45 @@ public final class Lakehouse {
     if (rows.isEmpty()) {
       return;
     }
-    replace(table, frame(table, rows), keysOf(table, rows));
+    replace(table, frame(table, rows), Match.anyOf(keysOf(table, rows)));
   }
 
-  /** A condition that matches exactly the rows with the keys of {@code rows}. */
-  public static String keysOf(MetaTable table, List<Row> rows) {
-    return rows.stream().map(r -> "(" + keyPredicate(table, r) + ")").distinct().collect(Collectors.joining(" OR "));
-  }
-
-  private static String keyPredicate(MetaTable table, Row row) {
-    List<String> parts = new ArrayList<>();
-    for (String key : table.keys()) {
-      Object value = row.get(table.schema().fieldIndex(key));
-      parts.add("`" + key + "`" + (value == null ? " IS NULL" : " = " + SqlLiterals.of(value)));
+  /** One match per row of {@code rows}: exactly the rows with the table's keys of each. */
+  public static List<Match> keysOf(MetaTable table, List<Row> rows) {
+    List<Match> matches = new ArrayList<>();
+    for (Row row : rows) {
+      Match m = Match.on(table);
+      for (String key : table.keys()) {
+        m = m.eq(key, row.get(row.fieldIndex(key)));
+      }
+      matches.add(m);
     }
-    return String.join(" AND ", parts);
+    return matches;
+  }
+
+  /** The rows of a metadata table that {@code match} selects. */
+  public Dataset<Row> read(Match match) {
+    return read(match.table()).where(match.column());
   }
 
   /**
-   * Replaces, in one commit, every row that matches {@code condition} by {@code rows} (which must all
-   * match it too): the idempotent write of a job's output for one key, such as one scored batch.
+   * Replaces, in one commit, every row that {@code match} selects by {@code rows} (which must all match
+   * it too): the idempotent write of a job's output for one key, such as one scored batch.
    */
-  public void replace(MetaTable table, Dataset<Row> rows, String condition) {
+  public void replace(Dataset<Row> rows, Match match) {
+    replace(match.table(), rows, match.sql());
+  }
+
+  /**
+   * A writer that replaces, in one commit, the rows of a data table (not a metadata table) where
+   * {@code column} equals {@code value}: an ingest's batch. The condition is built here, from a typed literal.
+   */
+  public static <T> org.apache.spark.sql.DataFrameWriter<T> overwritingWhere(
+      org.apache.spark.sql.DataFrameWriter<T> writer, String column, Object value) {
+    return writer.mode("overwrite").option("replaceWhere", "`" + column.replace("`", "``") + "` = " + SqlLiterals.of(value));
+  }
+
+  private void replace(MetaTable table, Dataset<Row> rows, String condition) {
     ensure(table);
     withRetry(
         "replace in " + table.name(),

@@ -2,7 +2,7 @@ package dev.esteira.monitor;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.lake.SqlLiterals;
+import dev.esteira.lake.Match;
 import dev.esteira.monitor.stats.CategoricalProfile;
 import dev.esteira.monitor.stats.ColumnDrift;
 import dev.esteira.monitor.stats.DriftPolicy;
@@ -117,9 +117,8 @@ public final class DriftDetector {
       rows.add(RowFactory.create(v));
     }
     lake.replace(
-        MonitorTables.DRIFT_METRICS,
         lake.frame(MonitorTables.DRIFT_METRICS, rows),
-        "target = " + SqlLiterals.of(target) + " AND batch = " + SqlLiterals.of(batch));
+        Match.on(MonitorTables.DRIFT_METRICS).eq("target", target).eq("batch", batch));
   }
 
   /** The profiles of several batches merged column by column: a window, from the sketches alone. */

@@ -7,7 +7,7 @@ import dev.esteira.data.DatasetVersion;
 import dev.esteira.data.Datasets;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.Rows;
-import dev.esteira.lake.SqlLiterals;
+import dev.esteira.lake.Match;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
@@ -131,8 +131,11 @@ public final class GroundTruth {
     }
     // Everything measured for the model (or the batch) is replaced in one commit: a rerun, or a rerun
     // with more labels, leaves one row per key.
-    String condition = "model = " + SqlLiterals.of(spec.name()) + (batch == null ? "" : " AND batch = " + SqlLiterals.of(batch));
-    lake.replace(PerformanceTables.PERFORMANCE, lake.frame(PerformanceTables.PERFORMANCE, rows), condition);
+    Match measuredRows = Match.on(PerformanceTables.PERFORMANCE).eq("model", spec.name());
+    if (batch != null) {
+      measuredRows = measuredRows.eq("batch", batch);
+    }
+    lake.replace(lake.frame(PerformanceTables.PERFORMANCE, rows), measuredRows);
     return new Result(measured, alerts, rows.size());
   }
 }

@@ -10,7 +10,7 @@ import dev.esteira.data.Datasets;
 import dev.esteira.data.Datasets.VersionedFrame;
 import dev.esteira.data.PassAlong;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.lake.SqlLiterals;
+import dev.esteira.lake.Match;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -140,9 +140,8 @@ public final class Profiler {
   /** Replaces the stored profiles of the origin's batch of its target by {@code profiles}. */
   private List<ColumnProfile> store(ColumnProfile.Origin origin, List<ColumnProfile> profiles) {
     lake.replace(
-        MonitorTables.PROFILES,
         lake.frame(MonitorTables.PROFILES, profiles.stream().map(ColumnProfile::toRow).toList()),
-        "target = " + SqlLiterals.of(origin.target()) + " AND batch = " + SqlLiterals.of(origin.batch()));
+        Match.on(MonitorTables.PROFILES).eq("target", origin.target()).eq("batch", origin.batch()));
     return profiles;
   }
 

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import dev.esteira.EsteiraException;
 import dev.esteira.data.Datasets.VersionedFrame;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.lake.SqlLiterals;
+import dev.esteira.lake.Match;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.ml.Task;
 import dev.esteira.registry.ModelVersion;
@@ -65,15 +65,10 @@ public final class Scorer {
   /** Scores with a given version (a challenger in shadow, beside the production version's rows). */
   public ScoreResult score(ModelSpec spec, ModelVersion production, VersionedFrame data, Profiler profiler) {
     Dataset<Row> scored = scored(spec, production, data);
-    String condition =
-        "model = " + SqlLiterals.of(spec.name()) + " AND version = " + production.version()
-            + " AND batch = " + SqlLiterals.of(data.version().batch());
-    lake.replace(MonitorTables.PREDICTIONS, scored, condition);
-    Dataset<Row> logged =
-        lake.read(MonitorTables.PREDICTIONS)
-            .where(col("model").equalTo(spec.name())
-                .and(col("version").equalTo(production.version()))
-                .and(col("batch").equalTo(data.version().batch())));
+    Match batchOfVersion = Match.on(MonitorTables.PREDICTIONS)
+        .eq("model", spec.name()).eq("version", production.version()).eq("batch", data.version().batch());
+    lake.replace(scored, batchOfVersion);
+    Dataset<Row> logged = lake.read(batchOfVersion);
     List<ColumnProfile> outputs = profiler.profile(origin(spec, production, data), logged, outputs(spec.task()));
     ColumnProfile probability = outputs.get(0);
     return new ScoreResult(
