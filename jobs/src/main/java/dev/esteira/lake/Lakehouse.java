@@ -434,13 +434,6 @@ public final class Lakehouse {
         last);
   }
 
-  /** Registers every existing table as a temporary view of its name. */
-  public void registerViews(List<MetaTable> tables) {
-    for (MetaTable table : tables) {
-      read(table).createOrReplaceTempView(table.name());
-    }
-  }
-
   /** The root as a qualified URI ({@code file:/abs/path} for a local folder), with no trailing slash. */
   public static String qualifiedRoot(String root, org.apache.hadoop.conf.Configuration conf) {
     try {
