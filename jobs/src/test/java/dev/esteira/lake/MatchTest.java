@@ -40,4 +40,12 @@ class MatchTest {
     assertEquals(0, lake.read(Match.on(T).eq("x", null)).count());
     assertEquals(1, lake.read(Match.on(T).eq("name", "plain")).count());
   }
+
+  @Test
+  void keysOfRowsToWriteMatchTheirKeyColumnsThoughTheRowsCarryNoSchema() {
+    // Rows built for a write (RowFactory, Rows.of) have no schema: the keys are found by the table's.
+    List<Match> keys = Lakehouse.keysOf(T, List.of(RowFactory.create("a%'b", 7, 1.5)));
+    assertEquals(1, keys.size());
+    assertEquals(java.util.Map.of("name", "a%'b", "n", 7), keys.get(0).equalities());
+  }
 }
