@@ -83,6 +83,8 @@ final class SqlCommand extends BaseCommand {
     try {
       result = withViews(lake, query, write != null, views);
       rows = result.limit(limit + 1).collectAsList();
+    } catch (RuntimeException e) {
+      throw write == null ? e : refusedOnMetadata(e, views);
     } finally {
       // Views belong to this command's lakehouse: a later command in the same JVM (tests, one SparkSession)
       // may name another lakehouse, and must not see these.
@@ -132,6 +134,22 @@ final class SqlCommand extends BaseCommand {
       }
     }
     return null;
+  }
+
+  /**
+   * A query that writes and failed after a metadata table's view was registered for it: the view is a
+   * read-only copy, and Spark's own failure to write through it (an analysis error or an unsupported
+   * operation, depending on the statement) becomes the documented one-line refusal.
+   */
+  private static RuntimeException refusedOnMetadata(RuntimeException e, Set<String> views) {
+    List<String> metadata = views.stream()
+        .filter(v -> v.equals(MODEL_VERSIONS_VIEW) || MetadataTables.named(v).isPresent()).sorted().toList();
+    if (metadata.isEmpty() || e instanceof EsteiraException) {
+      return e;
+    }
+    return new EsteiraException("sql: refused: the query writes where it names the metadata table "
+        + String.join(", ", metadata) + ", which stays read-only even with --allow-writes: metadata tables change "
+        + "only through Esteira's commands");
   }
 
   private static void refuseMetadataPaths(Lakehouse lake, String query) {

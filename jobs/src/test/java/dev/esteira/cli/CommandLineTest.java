@@ -82,6 +82,17 @@ class CommandLineTest {
     Result bad = run("sql", "SELECT nope FROM models");
     assertEquals(1, bad.code());
     assertTrue(bad.err().startsWith("esteira: error:"), bad.err());
+    // Metadata tables stay read-only with --allow-writes: each statement that writes is one refusal line,
+    // and the table keeps its rows.
+    for (String write : List.of("DELETE FROM dataset_versions WHERE dataset = 'loans'",
+        "UPDATE dataset_versions SET row_count = 0", "INSERT INTO dataset_versions SELECT * FROM dataset_versions")) {
+      Result refused = run("sql", "--allow-writes", write);
+      assertEquals(1, refused.code(), write + ": " + refused.err());
+      assertTrue(refused.err().startsWith("esteira: error: sql: refused:"), refused.err());
+      assertEquals(1, refused.err().strip().lines().count(), refused.err());
+    }
+    Result still = run("--format", "json", "sql", "SELECT row_count FROM dataset_versions WHERE dataset = 'loans'");
+    assertEquals(300, Json.read(still.out(), JsonNode.class).get(0).get("row_count").asInt());
   }
 
   @Test
