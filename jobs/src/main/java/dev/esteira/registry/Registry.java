@@ -77,7 +77,7 @@ public final class Registry {
     List<ModelVersion> registered = registrations(model);
     List<Transition> log = new ArrayList<>();
     for (Row r : lake.read(RegistryTables.TRANSITIONS).where(RegistryTables.forModel(model)).collectAsList()) {
-      log.add(Transition.of(r));
+      log.add(RegistryTables.transition(r));
     }
     RegistryState state = RegistryState.replay(log);
     return new Snapshot(model, registered.stream().map(state::apply).toList(), log, state);
@@ -90,7 +90,7 @@ public final class Registry {
     }
     List<ModelVersion> out = new ArrayList<>();
     for (Row r : frame.collectAsList()) {
-      out.add(ModelVersion.registered(r));
+      out.add(RegistryTables.registration(r));
     }
     out.sort(Comparator.comparing(ModelVersion::model).thenComparingInt(ModelVersion::version));
     return out;
@@ -103,7 +103,7 @@ public final class Registry {
     }
     Map<String, List<Transition>> logs = new LinkedHashMap<>();
     for (Row r : lake.read(RegistryTables.TRANSITIONS).collectAsList()) {
-      Transition t = Transition.of(r);
+      Transition t = RegistryTables.transition(r);
       logs.computeIfAbsent(t.model(), k -> new ArrayList<>()).add(t);
     }
     Map<String, RegistryState> states = new LinkedHashMap<>();
@@ -194,11 +194,14 @@ public final class Registry {
         copied.set(new String[] {target, Artifacts.sha256(conf, target)});
         CrashPoints.reach("register.after-artifact");
       }
-      ModelVersion row = new ModelVersion(
-          model, next, run.runId(), copied.get()[0], copied.get()[1], run.metrics(), run.dataset(),
-          run.datasetVersion(), run.batch(), run.configHash(), run.codeVersion(), Timestamp.from(Instant.now()),
-          Stage.NONE, List.of(), Map.of(), null);
-      return new Lakehouse.Decision<>(List.of(row.toRow()), next, row);
+      ModelVersion row = ModelVersion.registration(model, next)
+          .run(run.runId(), run.metrics())
+          .artifact(copied.get()[0], copied.get()[1])
+          .trainedOn(run.dataset(), run.datasetVersion(), run.batch())
+          .builtBy(run.configHash(), run.codeVersion())
+          .createdAt(Timestamp.from(Instant.now()))
+          .build();
+      return new Lakehouse.Decision<>(List.of(RegistryTables.registrationRow(row)), next, row);
     });
     if (copied.get() != null && !v.artifactPath().equals(copied.get()[0])) {
       // Another registration of the same run won: this copy was never committed and is nobody's.
@@ -222,7 +225,7 @@ public final class Registry {
       long seq = s.state().lastSeq() + 1;
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < c.rows().size(); i++) {
-        rows.add(c.rows().get(i).numbered(seq, i).toRow());
+        rows.add(RegistryTables.transitionRow(c.rows().get(i).numbered(seq, i)));
       }
       return new Lakehouse.Decision<>(rows, seq, c.result());
     });
@@ -266,8 +269,8 @@ public final class Registry {
         forbidden = model + " v" + version + " is in " + from.label() + ": promote it to staging first";
       }
       if (forbidden != null) {
-        Transition refused = Transition.of(v, Transition.Kind.STAGE, from, target, null, null, null, false,
-            actor, why + " (refused: " + forbidden + ")", List.of(), now);
+        Transition refused = Transition.stageChange(v, from, target, false, actor,
+            why + " (refused: " + forbidden + ")", List.of(), now);
         return new Change<>(List.of(refused), new TransitionResult(v, from, target, false, false, List.of(), forbidden));
       }
       Optional<ModelVersion> champion = s.production();
@@ -276,10 +279,10 @@ public final class Registry {
       gates.addAll(evidence);
       boolean accepted = gates.stream().allMatch(GateResult::passed);
       List<Transition> rows = new ArrayList<>();
-      rows.add(Transition.of(v, Transition.Kind.STAGE, from, target, null, null, null, accepted, actor, why, gates, now));
+      rows.add(Transition.stageChange(v, from, target, accepted, actor, why, gates, now));
       if (accepted && target == Stage.PRODUCTION && champion.isPresent()) {
-        rows.add(Transition.of(champion.get(), Transition.Kind.STAGE, Stage.PRODUCTION, Stage.ARCHIVED, null,
-            null, null, true, actor, "replaced by v" + version, List.of(), now));
+        rows.add(Transition.stageChange(champion.get(), Stage.PRODUCTION, Stage.ARCHIVED, true, actor,
+            "replaced by v" + version, List.of(), now));
       }
       String message = accepted
           ? model + " v" + version + ": " + from.label() + " -> " + target.label()
@@ -317,8 +320,8 @@ public final class Registry {
       Timestamp now = Timestamp.from(Instant.now());
       String why = reason == null || reason.isBlank() ? "rollback" : "rollback: " + reason;
       List<Transition> rows = List.of(
-          Transition.of(current, Transition.Kind.STAGE, Stage.PRODUCTION, Stage.ARCHIVED, null, null, null, true, actor, why, List.of(), now),
-          Transition.of(back, Transition.Kind.STAGE, back.stage(), Stage.PRODUCTION, null, null, null, true, actor, why, List.of(), now));
+          Transition.stageChange(current, Stage.PRODUCTION, Stage.ARCHIVED, true, actor, why, List.of(), now),
+          Transition.stageChange(back, back.stage(), Stage.PRODUCTION, true, actor, why, List.of(), now));
       return new Change<>(rows, new TransitionResult(
           back.inStage(Stage.PRODUCTION), back.stage(), Stage.PRODUCTION, true, false, List.of(),
           model + ": v" + current.version() + " archived, v" + back.version() + " back in production"));
@@ -334,8 +337,7 @@ public final class Registry {
       if (holder.isPresent() && holder.get() == version) {
         return new Change<>(List.of(), v);
       }
-      Transition t = Transition.of(v, Transition.Kind.ALIAS, null, null, alias, null, holder.orElse(null), true,
-          actor, reason, List.of(), Timestamp.from(Instant.now()));
+      Transition t = Transition.aliasSet(v, alias, holder.orElse(null), actor, reason, Timestamp.from(Instant.now()));
       List<String> aliases = new ArrayList<>(v.aliases());
       aliases.add(alias);
       return new Change<>(List.of(t), v.withState(v.stage(), aliases.stream().sorted().toList(), v.tags(), v.description()));
@@ -348,8 +350,7 @@ public final class Registry {
       Integer holder = s.state().holder(alias).orElseThrow(() -> new EsteiraException(
           "model '" + model + "' has no alias '" + alias + "' (aliases: " + s.state().aliases().keySet() + ")"));
       ModelVersion v = s.version(holder);
-      Transition t = Transition.of(v, Transition.Kind.ALIAS_REMOVED, null, null, alias, null, null, true, actor,
-          reason, List.of(), Timestamp.from(Instant.now()));
+      Transition t = Transition.aliasRemoved(v, alias, actor, reason, Timestamp.from(Instant.now()));
       return new Change<>(List.of(t), v.withState(v.stage(), v.aliases().stream().filter(a -> !a.equals(alias)).toList(), v.tags(), v.description()));
     });
   }
@@ -368,8 +369,8 @@ public final class Registry {
       if (value != null && value.equals(current)) {
         return new Change<>(List.of(), v);
       }
-      Transition t = Transition.of(v, value == null ? Transition.Kind.TAG_REMOVED : Transition.Kind.TAG, null, null,
-          key, value, null, true, actor, null, List.of(), Timestamp.from(Instant.now()));
+      Timestamp now = Timestamp.from(Instant.now());
+      Transition t = value == null ? Transition.tagRemoved(v, key, actor, now) : Transition.tagSet(v, key, value, actor, now);
       Map<String, String> tags = new java.util.TreeMap<>(v.tags());
       if (value == null) {
         tags.remove(key);
@@ -386,8 +387,7 @@ public final class Registry {
       if (java.util.Objects.equals(text, v.description())) {
         return new Change<>(List.of(), v);
       }
-      Transition t = Transition.of(v, Transition.Kind.DESCRIPTION, null, null, null, text, null, true, actor, null,
-          List.of(), Timestamp.from(Instant.now()));
+      Transition t = Transition.description(v, text, actor, Timestamp.from(Instant.now()));
       return new Change<>(List.of(t), v.withState(v.stage(), v.aliases(), v.tags(), text));
     });
   }

@@ -34,7 +34,7 @@ class ModelVersionsViewTest {
   void tagSetThenDeletedIsGoneFromTheViewAsFromTheRegistry() {
     Lakehouse lake = TestSpark.freshLakehouse("view-tag");
     Registry registry = new Registry(lake);
-    lake.append(RegistryTables.MODELS, List.of(registration("loan_default", 1).toRow()));
+    lake.append(RegistryTables.MODELS, List.of(RegistryTables.registrationRow(registration("loan_default", 1))));
 
     registry.setTag("loan_default", 1, "team", "risk", "tester");
     registry.setTag("loan_default", 1, "team", null, "tester");
@@ -69,10 +69,10 @@ class ModelVersionsViewTest {
       RegistryState state = RegistryState.replay(log);
       for (int v = 1; v <= versions; v++) {
         ModelVersion registered = registration(model, v);
-        registrations.add(registered.toRow());
+        registrations.add(RegistryTables.registrationRow(registered));
         expected.put(model + " v" + v, stateOf(state.apply(registered)));
       }
-      log.forEach(t -> transitions.add(t.toRow()));
+      log.forEach(t -> transitions.add(RegistryTables.transitionRow(t)));
     }
     // Commit order is (seq, ordinal), never the order rows happen to be stored in.
     Collections.shuffle(transitions, random);
@@ -104,16 +104,18 @@ class ModelVersionsViewTest {
       RegistryState state = RegistryState.replay(log);
       Timestamp at = Timestamp.from(START.plusSeconds(60L * seq));
       int version = 1 + random.nextInt(versions);
+      ModelVersion v = registration(model, version);
       List<Transition> commit = new ArrayList<>();
       int op = random.nextInt(11);
       switch (op) {
         case 0, 1 -> {
           Stage to = List.of(Stage.STAGING, Stage.PRODUCTION, Stage.ARCHIVED).get(random.nextInt(3));
           boolean accepted = random.nextInt(5) > 0;
-          commit.add(stage(model, version, state.stage(version), to, accepted, at));
+          commit.add(Transition.stageChange(v, state.stage(version), to, accepted, "tester", null, List.of(), at));
           List<Integer> production = state.inProduction();
           if (accepted && to == Stage.PRODUCTION && !production.isEmpty() && production.get(0) != version) {
-            commit.add(stage(model, production.get(0), Stage.PRODUCTION, Stage.ARCHIVED, true, at));
+            commit.add(Transition.stageChange(registration(model, production.get(0)), Stage.PRODUCTION,
+                Stage.ARCHIVED, true, "tester", "replaced", List.of(), at));
           }
         }
         case 2 -> {
@@ -121,32 +123,37 @@ class ModelVersionsViewTest {
           List<Integer> production = state.inProduction();
           if (!production.isEmpty() && versions > 1) {
             int back = production.get(0) == version ? 1 + (version % versions) : version;
-            commit.add(stage(model, production.get(0), Stage.PRODUCTION, Stage.ARCHIVED, true, at));
-            commit.add(stage(model, back, state.stage(back), Stage.PRODUCTION, true, at));
+            commit.add(Transition.stageChange(registration(model, production.get(0)), Stage.PRODUCTION,
+                Stage.ARCHIVED, true, "tester", "rollback", List.of(), at));
+            commit.add(Transition.stageChange(registration(model, back), state.stage(back), Stage.PRODUCTION, true,
+                "tester", "rollback", List.of(), at));
           }
         }
         case 3, 4 -> {
           String alias = ALIASES[random.nextInt(ALIASES.length)];
-          commit.add(row(model, version, Transition.Kind.ALIAS, null, null, alias, null,
-              state.holder(alias).orElse(null), random.nextInt(8) > 0, at));
+          Transition set = Transition.aliasSet(v, alias, state.holder(alias).orElse(null), "tester", null, at);
+          commit.add(random.nextInt(8) > 0 ? set : refused(set));
         }
         case 5 -> {
           // Removed from its holder as the registry does, or now and then from a version not holding it,
           // which must change nothing.
           String alias = ALIASES[random.nextInt(ALIASES.length)];
           int from = random.nextInt(4) > 0 ? state.holder(alias).orElse(version) : version;
-          commit.add(row(model, from, Transition.Kind.ALIAS_REMOVED, null, null, alias, null, null, true, at));
+          commit.add(Transition.aliasRemoved(registration(model, from), alias, "tester", null, at));
         }
-        case 6, 7 -> commit.add(tag(model, version, random, true, at));
-        case 8 -> commit.add(tag(model, version, random, false, at));
+        case 6, 7 -> commit.add(tag(v, random, true, at));
+        case 8 -> commit.add(tag(v, random, false, at));
         case 9 -> {
           // Several changes of one tag in one commit: the ordinal decides.
           for (int i = 0, n = 2 + random.nextInt(3); i < n; i++) {
-            commit.add(tag(model, version, random, random.nextBoolean(), at));
+            commit.add(tag(v, random, random.nextBoolean(), at));
           }
         }
-        default -> commit.add(row(model, version, Transition.Kind.DESCRIPTION, null, null, null,
-            random.nextInt(6) == 0 ? null : "text " + random.nextInt(3), null, random.nextInt(6) > 0, at));
+        default -> {
+          Transition described =
+              Transition.description(v, random.nextInt(6) == 0 ? null : "text " + random.nextInt(3), "tester", at);
+          commit.add(random.nextInt(6) > 0 ? described : refused(described));
+        }
       }
       for (int i = 0; i < commit.size(); i++) {
         log.add(commit.get(i).numbered(seq, i));
@@ -155,28 +162,32 @@ class ModelVersionsViewTest {
     return log;
   }
 
-  private static Transition tag(String model, int version, Random random, boolean set, Timestamp at) {
+  private static Transition tag(ModelVersion v, Random random, boolean set, Timestamp at) {
     String name = TAG_NAMES[random.nextInt(TAG_NAMES.length)];
-    return set
-        ? row(model, version, Transition.Kind.TAG, null, null, name, TAG_VALUES[random.nextInt(TAG_VALUES.length)], null,
-            random.nextInt(8) > 0, at)
-        : row(model, version, Transition.Kind.TAG_REMOVED, null, null, name, null, null, true, at);
+    if (!set) {
+      return Transition.tagRemoved(v, name, "tester", at);
+    }
+    Transition tag = Transition.tagSet(v, name, TAG_VALUES[random.nextInt(TAG_VALUES.length)], "tester", at);
+    return random.nextInt(8) > 0 ? tag : refused(tag);
   }
 
-  private static Transition stage(String model, int version, Stage from, Stage to, boolean accepted, Timestamp at) {
-    return row(model, version, Transition.Kind.STAGE, from, to, null, null, null, accepted, at);
-  }
-
-  private static Transition row(String model, int version, Transition.Kind kind, Stage from, Stage to, String name,
-      String value, Integer previous, boolean accepted, Timestamp at) {
-    return new Transition(model, 0, 0, version, kind, from, to, name, value, previous, accepted, "tester",
-        null, List.of(), at);
+  /**
+   * The row as written refused. The registry refuses only stage moves, but a refused row of any kind must
+   * change nothing in either reading.
+   */
+  private static Transition refused(Transition t) {
+    return new Transition(t.model(), t.seq(), t.ordinal(), t.version(), t.kind(), t.fromStage(), t.toStage(), t.name(),
+        t.value(), t.previousVersion(), false, t.actor(), t.reason(), t.gates(), t.at());
   }
 
   static ModelVersion registration(String model, int version) {
-    return new ModelVersion(model, version, "run-" + model + "-" + version, "/artifacts/" + model + "/" + version,
-        "0".repeat(64), Map.of("auc_roc", 0.8), "loans", 1L, "reference", "hash", "test",
-        Timestamp.from(START), Stage.NONE, List.of(), Map.of(), null);
+    return ModelVersion.registration(model, version)
+        .run("run-" + model + "-" + version, Map.of("auc_roc", 0.8))
+        .artifact("/artifacts/" + model + "/" + version, "0".repeat(64))
+        .trainedOn("loans", 1L, "reference")
+        .builtBy("hash", "test")
+        .createdAt(Timestamp.from(START))
+        .build();
   }
 
   private static VersionState stateOf(ModelVersion v) {
