@@ -75,10 +75,7 @@ public final class Registry {
 
   private Snapshot snapshot(String model) {
     List<ModelVersion> registered = registrations(model);
-    List<Transition> log = new ArrayList<>();
-    for (Row r : lake.read(RegistryTables.TRANSITIONS).where(RegistryTables.forModel(model)).collectAsList()) {
-      log.add(RegistryTables.transition(r));
-    }
+    List<Transition> log = logOf(lake.read(RegistryTables.TRANSITIONS).where(RegistryTables.forModel(model)));
     RegistryState state = RegistryState.replay(log);
     return new Snapshot(model, registered.stream().map(state::apply).toList(), log, state);
   }
@@ -102,8 +99,7 @@ public final class Registry {
       return snapshot(model).versions();
     }
     Map<String, List<Transition>> logs = new LinkedHashMap<>();
-    for (Row r : lake.read(RegistryTables.TRANSITIONS).collectAsList()) {
-      Transition t = RegistryTables.transition(r);
+    for (Transition t : logOf(lake.read(RegistryTables.TRANSITIONS))) {
       logs.computeIfAbsent(t.model(), k -> new ArrayList<>()).add(t);
     }
     Map<String, RegistryState> states = new LinkedHashMap<>();
@@ -144,6 +140,32 @@ public final class Registry {
       throw new EsteiraException("unknown model '" + model + "': no version registered");
     }
     return s.production().orElseThrow(() -> new EsteiraException("model '" + model + "' has no version in production"));
+  }
+
+  /**
+   * The model's state as it was at {@code time}: the replay of the rows of its log written at or before
+   * that instant (a commit's rows share one instant, so no commit is cut in half).
+   */
+  public RegistryState stateAt(String model, Instant time) {
+    return RegistryState.replay(logOf(lake.read(RegistryTables.TRANSITIONS)
+        .where(RegistryTables.forModel(model).and(RegistryTables.writtenBy(Timestamp.from(time))))));
+  }
+
+  /**
+   * The model's state as of a Delta version of {@code model_transitions} (a version before the table
+   * existed gives the empty state): what a reader of that version decided on.
+   */
+  public RegistryState stateAt(String model, long transitionsVersion) {
+    return RegistryState.replay(logOf(
+        lake.readAt(RegistryTables.TRANSITIONS, transitionsVersion).where(RegistryTables.forModel(model))));
+  }
+
+  private static List<Transition> logOf(org.apache.spark.sql.Dataset<Row> logRows) {
+    List<Transition> log = new ArrayList<>();
+    for (Row r : logRows.collectAsList()) {
+      log.add(RegistryTables.transition(r));
+    }
+    return log;
   }
 
   /** The model's log, in commit order. */

@@ -196,4 +196,9 @@ public final class RegistryTables {
   static org.apache.spark.sql.Column forModel(String model) {
     return col("model").equalTo(model);
   }
+
+  /** Rows of {@code model_transitions} written at or before {@code time}. */
+  static org.apache.spark.sql.Column writtenBy(java.sql.Timestamp time) {
+    return col("at").leq(time);
+  }
 }
