@@ -12,25 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLES = ["dataset_versions", "runs", "models", "model_transitions", "predictions", "profiles",
           "drift_metrics", "workflow_runs", "performance"]
 
-# The same replay as `esteira sql`'s model_versions view (cli/SqlCommand.MODEL_VERSIONS_SQL): the newest
-# accepted stage row of each version, the aliases whose newest row is an assignment, tags and description.
-MODEL_VERSIONS_SQL = """
-WITH log AS (SELECT *, row_number() OVER (PARTITION BY model, version, kind, name ORDER BY seq DESC, ordinal DESC) AS newest
-  FROM model_transitions WHERE accepted),
-stage AS (SELECT model, version, to_stage AS stage FROM log WHERE kind = 'stage' AND newest = 1),
-alias_last AS (SELECT model, name, version, kind, row_number() OVER (PARTITION BY model, name ORDER BY seq DESC, ordinal DESC) AS n
-  FROM model_transitions WHERE accepted AND kind IN ('alias', 'alias_removed')),
-alias AS (SELECT model, version, sort_array(collect_list(name)) AS aliases FROM alias_last
-  WHERE n = 1 AND kind = 'alias' GROUP BY model, version),
-tag AS (SELECT model, version, map_from_entries(collect_list(struct(name, value))) AS tags FROM log
-  WHERE kind IN ('tag', 'tag_removed') AND newest = 1 AND kind = 'tag' GROUP BY model, version),
-descr AS (SELECT model, version, value AS description FROM log WHERE kind = 'description' AND newest = 1)
-SELECT m.model, m.version, coalesce(stage.stage, 'none') AS stage, coalesce(alias.aliases, array()) AS aliases,
-  tag.tags, descr.description, m.run_id, m.metrics, m.dataset, m.dataset_version, m.batch,
-  m.artifact_path, m.artifact_sha256, m.created_at
-FROM models m LEFT JOIN stage USING (model, version) LEFT JOIN alias USING (model, version)
-LEFT JOIN tag USING (model, version) LEFT JOIN descr USING (model, version)
-"""
+# The one definition of the model_versions view, shared with `esteira sql` (registry.RegistryViews): read
+# from the repository, so a notebook needs no jar.
+MODEL_VERSIONS_SQL = (ROOT / "jobs" / "src" / "main" / "resources" / "dev" / "esteira" / "registry"
+                      / "model_versions.sql").read_text(encoding="utf-8")
 
 
 def lakehouse_path(given=None):

@@ -38,7 +38,7 @@ final class SqlCommand extends BaseCommand {
   static final List<MetaTable> TABLES = MetadataTables.ALL;
 
   /** A view over models and model_transitions: each version with the state its log gives it. */
-  static final String MODEL_VERSIONS_VIEW = "model_versions";
+  static final String MODEL_VERSIONS_VIEW = dev.esteira.registry.RegistryViews.MODEL_VERSIONS;
 
   /** Read-only commands that parse to a logical Command but change nothing. */
   private static final Set<String> READ_ONLY_COMMANDS =
@@ -201,7 +201,7 @@ final class SqlCommand extends BaseCommand {
     if (name.equals(MODEL_VERSIONS_VIEW)) {
       registerView(lake, "models", readOnlyCopy);
       registerView(lake, "model_transitions", readOnlyCopy);
-      lake.spark().sql(MODEL_VERSIONS_SQL).createOrReplaceTempView(MODEL_VERSIONS_VIEW);
+      lake.spark().sql(dev.esteira.registry.RegistryViews.MODEL_VERSIONS_SQL).createOrReplaceTempView(MODEL_VERSIONS_VIEW);
       return true;
     }
     if (name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") && lake.isDeltaTable(lake.datasetPath(name))
@@ -211,22 +211,4 @@ final class SqlCommand extends BaseCommand {
     }
     return false;
   }
-
-  /** The current stage, aliases, tags and description of every version, replayed from the log in SQL. */
-  static final String MODEL_VERSIONS_SQL =
-      "WITH log AS (SELECT *, row_number() OVER (PARTITION BY model, version, kind, name ORDER BY seq DESC, ordinal DESC) AS newest "
-          + "  FROM model_transitions WHERE accepted), "
-          + "stage AS (SELECT model, version, to_stage AS stage FROM log WHERE kind = 'stage' AND newest = 1), "
-          + "alias_last AS (SELECT model, name, version, kind, row_number() OVER (PARTITION BY model, name ORDER BY seq DESC, ordinal DESC) AS n "
-          + "  FROM model_transitions WHERE accepted AND kind IN ('alias', 'alias_removed')), "
-          + "alias AS (SELECT model, version, sort_array(collect_list(name)) AS aliases FROM alias_last "
-          + "  WHERE n = 1 AND kind = 'alias' GROUP BY model, version), "
-          + "tag AS (SELECT model, version, map_from_entries(collect_list(struct(name, value))) AS tags FROM log "
-          + "  WHERE kind IN ('tag', 'tag_removed') AND newest = 1 AND kind = 'tag' GROUP BY model, version), "
-          + "descr AS (SELECT model, version, value AS description FROM log WHERE kind = 'description' AND newest = 1) "
-          + "SELECT m.model, m.version, coalesce(stage.stage, 'none') AS stage, coalesce(alias.aliases, array()) AS aliases, "
-          + "  tag.tags, descr.description, m.run_id, m.metrics, m.dataset, m.dataset_version, m.batch, "
-          + "  m.artifact_path, m.artifact_sha256, m.created_at "
-          + "FROM models m LEFT JOIN stage USING (model, version) LEFT JOIN alias USING (model, version) "
-          + "LEFT JOIN tag USING (model, version) LEFT JOIN descr USING (model, version)";
 }

@@ -1,11 +1,8 @@
 package dev.esteira.registry;
 
-import dev.esteira.lake.Rows;
 import java.sql.Timestamp;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 
 /**
  * A registered model version: what was registered (one row of {@code models}, never changed) and its
@@ -35,31 +32,72 @@ public record ModelVersion(
     tags = tags == null ? Map.of() : Map.copyOf(tags);
   }
 
-  /** A registration row, in stage none with no alias, tag or description yet. */
-  static ModelVersion registered(Row r) {
-    Map<String, Double> metrics = r.getJavaMap(r.fieldIndex("metrics"));
-    return new ModelVersion(
-        r.getAs("model"), r.<Integer>getAs("version"), r.getAs("run_id"), r.getAs("artifact_path"),
-        r.getAs("artifact_sha256"), metrics, r.getAs("dataset"), r.getAs("dataset_version"),
-        r.getAs("batch"), r.getAs("config_hash"), r.getAs("code_version"), r.getAs("created_at"),
-        Stage.NONE, List.of(), Map.of(), null);
+  /**
+   * A new registration of {@code model} version {@code version}, in stage none with no alias, tag or
+   * description yet: its lineage is set by name, so no caller counts positions.
+   */
+  public static Registration registration(String model, int version) {
+    return new Registration(model, version);
   }
 
-  Row toRow() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("model", model);
-    m.put("version", version);
-    m.put("run_id", runId);
-    m.put("artifact_path", artifactPath);
-    m.put("artifact_sha256", artifactSha256);
-    m.put("metrics", scala.collection.JavaConverters.mapAsScalaMap(metrics));
-    m.put("dataset", dataset);
-    m.put("dataset_version", datasetVersion);
-    m.put("batch", batch);
-    m.put("config_hash", configHash);
-    m.put("code_version", codeVersion);
-    m.put("created_at", createdAt);
-    return Rows.of(RegistryTables.MODELS.schema(), m);
+  /** Builds a registered version: each setter names the part of the lineage it records. */
+  public static final class Registration {
+    private final String model;
+    private final int version;
+    private String runId;
+    private String artifactPath;
+    private String artifactSha256;
+    private Map<String, Double> metrics = Map.of();
+    private String dataset;
+    private Long datasetVersion;
+    private String batch;
+    private String configHash;
+    private String codeVersion;
+    private Timestamp createdAt;
+
+    private Registration(String model, int version) {
+      this.model = model;
+      this.version = version;
+    }
+
+    /** The training run the version comes from and the metrics it measured. */
+    public Registration run(String newRunId, Map<String, Double> newMetrics) {
+      this.runId = newRunId;
+      this.metrics = newMetrics;
+      return this;
+    }
+
+    /** Where the registered copy of the pipeline is, and the SHA-256 of its files. */
+    public Registration artifact(String path, String sha256) {
+      this.artifactPath = path;
+      this.artifactSha256 = sha256;
+      return this;
+    }
+
+    /** The data it was trained on: a dataset, its Delta version and the batch it was read as. */
+    public Registration trainedOn(String newDataset, Long newDatasetVersion, String newBatch) {
+      this.dataset = newDataset;
+      this.datasetVersion = newDatasetVersion;
+      this.batch = newBatch;
+      return this;
+    }
+
+    /** The configuration and code that trained it. */
+    public Registration builtBy(String newConfigHash, String newCodeVersion) {
+      this.configHash = newConfigHash;
+      this.codeVersion = newCodeVersion;
+      return this;
+    }
+
+    public Registration createdAt(Timestamp at) {
+      this.createdAt = at;
+      return this;
+    }
+
+    public ModelVersion build() {
+      return new ModelVersion(model, version, runId, artifactPath, artifactSha256, metrics, dataset, datasetVersion,
+          batch, configHash, codeVersion, createdAt, Stage.NONE, List.of(), Map.of(), null);
+    }
   }
 
   ModelVersion withState(Stage newStage, List<String> newAliases, Map<String, String> newTags, String newDescription) {

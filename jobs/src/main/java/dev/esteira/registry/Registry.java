@@ -75,10 +75,7 @@ public final class Registry {
 
   private Snapshot snapshot(String model) {
     List<ModelVersion> registered = registrations(model);
-    List<Transition> log = new ArrayList<>();
-    for (Row r : lake.read(RegistryTables.TRANSITIONS).where(RegistryTables.forModel(model)).collectAsList()) {
-      log.add(Transition.of(r));
-    }
+    List<Transition> log = logOf(lake.read(RegistryTables.TRANSITIONS).where(RegistryTables.forModel(model)));
     RegistryState state = RegistryState.replay(log);
     return new Snapshot(model, registered.stream().map(state::apply).toList(), log, state);
   }
@@ -90,7 +87,7 @@ public final class Registry {
     }
     List<ModelVersion> out = new ArrayList<>();
     for (Row r : frame.collectAsList()) {
-      out.add(ModelVersion.registered(r));
+      out.add(RegistryTables.registration(r));
     }
     out.sort(Comparator.comparing(ModelVersion::model).thenComparingInt(ModelVersion::version));
     return out;
@@ -102,8 +99,7 @@ public final class Registry {
       return snapshot(model).versions();
     }
     Map<String, List<Transition>> logs = new LinkedHashMap<>();
-    for (Row r : lake.read(RegistryTables.TRANSITIONS).collectAsList()) {
-      Transition t = Transition.of(r);
+    for (Transition t : logOf(lake.read(RegistryTables.TRANSITIONS))) {
       logs.computeIfAbsent(t.model(), k -> new ArrayList<>()).add(t);
     }
     Map<String, RegistryState> states = new LinkedHashMap<>();
@@ -144,6 +140,32 @@ public final class Registry {
       throw new EsteiraException("unknown model '" + model + "': no version registered");
     }
     return s.production().orElseThrow(() -> new EsteiraException("model '" + model + "' has no version in production"));
+  }
+
+  /**
+   * The model's state as it was at {@code time}: the replay of the rows of its log written at or before
+   * that instant (a commit's rows share one instant, so no commit is cut in half).
+   */
+  public RegistryState stateAt(String model, Instant time) {
+    return RegistryState.replay(logOf(lake.read(RegistryTables.TRANSITIONS)
+        .where(RegistryTables.forModel(model).and(RegistryTables.writtenBy(Timestamp.from(time))))));
+  }
+
+  /**
+   * The model's state as of a Delta version of {@code model_transitions} (a version before the table
+   * existed gives the empty state): what a reader of that version decided on.
+   */
+  public RegistryState stateAt(String model, long transitionsVersion) {
+    return RegistryState.replay(logOf(
+        lake.readAt(RegistryTables.TRANSITIONS, transitionsVersion).where(RegistryTables.forModel(model))));
+  }
+
+  private static List<Transition> logOf(org.apache.spark.sql.Dataset<Row> logRows) {
+    List<Transition> log = new ArrayList<>();
+    for (Row r : logRows.collectAsList()) {
+      log.add(RegistryTables.transition(r));
+    }
+    return log;
   }
 
   /** The model's log, in commit order. */
@@ -194,11 +216,14 @@ public final class Registry {
         copied.set(new String[] {target, Artifacts.sha256(conf, target)});
         CrashPoints.reach("register.after-artifact");
       }
-      ModelVersion row = new ModelVersion(
-          model, next, run.runId(), copied.get()[0], copied.get()[1], run.metrics(), run.dataset(),
-          run.datasetVersion(), run.batch(), run.configHash(), run.codeVersion(), Timestamp.from(Instant.now()),
-          Stage.NONE, List.of(), Map.of(), null);
-      return new Lakehouse.Decision<>(List.of(row.toRow()), next, row);
+      ModelVersion row = ModelVersion.registration(model, next)
+          .run(run.runId(), run.metrics())
+          .artifact(copied.get()[0], copied.get()[1])
+          .trainedOn(run.dataset(), run.datasetVersion(), run.batch())
+          .builtBy(run.configHash(), run.codeVersion())
+          .createdAt(Timestamp.from(Instant.now()))
+          .build();
+      return new Lakehouse.Decision<>(List.of(RegistryTables.registrationRow(row)), next, row);
     });
     if (copied.get() != null && !v.artifactPath().equals(copied.get()[0])) {
       // Another registration of the same run won: this copy was never committed and is nobody's.
@@ -222,7 +247,7 @@ public final class Registry {
       long seq = s.state().lastSeq() + 1;
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < c.rows().size(); i++) {
-        rows.add(c.rows().get(i).numbered(seq, i).toRow());
+        rows.add(RegistryTables.transitionRow(c.rows().get(i).numbered(seq, i)));
       }
       return new Lakehouse.Decision<>(rows, seq, c.result());
     });
@@ -266,8 +291,8 @@ public final class Registry {
         forbidden = model + " v" + version + " is in " + from.label() + ": promote it to staging first";
       }
       if (forbidden != null) {
-        Transition refused = Transition.of(v, Transition.Kind.STAGE, from, target, null, null, null, false,
-            actor, why + " (refused: " + forbidden + ")", List.of(), now);
+        Transition refused = Transition.stageChange(v, from, target, false, actor,
+            why + " (refused: " + forbidden + ")", List.of(), now);
         return new Change<>(List.of(refused), new TransitionResult(v, from, target, false, false, List.of(), forbidden));
       }
       Optional<ModelVersion> champion = s.production();
@@ -276,10 +301,10 @@ public final class Registry {
       gates.addAll(evidence);
       boolean accepted = gates.stream().allMatch(GateResult::passed);
       List<Transition> rows = new ArrayList<>();
-      rows.add(Transition.of(v, Transition.Kind.STAGE, from, target, null, null, null, accepted, actor, why, gates, now));
+      rows.add(Transition.stageChange(v, from, target, accepted, actor, why, gates, now));
       if (accepted && target == Stage.PRODUCTION && champion.isPresent()) {
-        rows.add(Transition.of(champion.get(), Transition.Kind.STAGE, Stage.PRODUCTION, Stage.ARCHIVED, null,
-            null, null, true, actor, "replaced by v" + version, List.of(), now));
+        rows.add(Transition.stageChange(champion.get(), Stage.PRODUCTION, Stage.ARCHIVED, true, actor,
+            "replaced by v" + version, List.of(), now));
       }
       String message = accepted
           ? model + " v" + version + ": " + from.label() + " -> " + target.label()
@@ -317,8 +342,8 @@ public final class Registry {
       Timestamp now = Timestamp.from(Instant.now());
       String why = reason == null || reason.isBlank() ? "rollback" : "rollback: " + reason;
       List<Transition> rows = List.of(
-          Transition.of(current, Transition.Kind.STAGE, Stage.PRODUCTION, Stage.ARCHIVED, null, null, null, true, actor, why, List.of(), now),
-          Transition.of(back, Transition.Kind.STAGE, back.stage(), Stage.PRODUCTION, null, null, null, true, actor, why, List.of(), now));
+          Transition.stageChange(current, Stage.PRODUCTION, Stage.ARCHIVED, true, actor, why, List.of(), now),
+          Transition.stageChange(back, back.stage(), Stage.PRODUCTION, true, actor, why, List.of(), now));
       return new Change<>(rows, new TransitionResult(
           back.inStage(Stage.PRODUCTION), back.stage(), Stage.PRODUCTION, true, false, List.of(),
           model + ": v" + current.version() + " archived, v" + back.version() + " back in production"));
@@ -334,8 +359,7 @@ public final class Registry {
       if (holder.isPresent() && holder.get() == version) {
         return new Change<>(List.of(), v);
       }
-      Transition t = Transition.of(v, Transition.Kind.ALIAS, null, null, alias, null, holder.orElse(null), true,
-          actor, reason, List.of(), Timestamp.from(Instant.now()));
+      Transition t = Transition.aliasSet(v, alias, holder.orElse(null), actor, reason, Timestamp.from(Instant.now()));
       List<String> aliases = new ArrayList<>(v.aliases());
       aliases.add(alias);
       return new Change<>(List.of(t), v.withState(v.stage(), aliases.stream().sorted().toList(), v.tags(), v.description()));
@@ -348,8 +372,7 @@ public final class Registry {
       Integer holder = s.state().holder(alias).orElseThrow(() -> new EsteiraException(
           "model '" + model + "' has no alias '" + alias + "' (aliases: " + s.state().aliases().keySet() + ")"));
       ModelVersion v = s.version(holder);
-      Transition t = Transition.of(v, Transition.Kind.ALIAS_REMOVED, null, null, alias, null, null, true, actor,
-          reason, List.of(), Timestamp.from(Instant.now()));
+      Transition t = Transition.aliasRemoved(v, alias, actor, reason, Timestamp.from(Instant.now()));
       return new Change<>(List.of(t), v.withState(v.stage(), v.aliases().stream().filter(a -> !a.equals(alias)).toList(), v.tags(), v.description()));
     });
   }
@@ -368,8 +391,8 @@ public final class Registry {
       if (value != null && value.equals(current)) {
         return new Change<>(List.of(), v);
       }
-      Transition t = Transition.of(v, value == null ? Transition.Kind.TAG_REMOVED : Transition.Kind.TAG, null, null,
-          key, value, null, true, actor, null, List.of(), Timestamp.from(Instant.now()));
+      Timestamp now = Timestamp.from(Instant.now());
+      Transition t = value == null ? Transition.tagRemoved(v, key, actor, now) : Transition.tagSet(v, key, value, actor, now);
       Map<String, String> tags = new java.util.TreeMap<>(v.tags());
       if (value == null) {
         tags.remove(key);
@@ -386,8 +409,7 @@ public final class Registry {
       if (java.util.Objects.equals(text, v.description())) {
         return new Change<>(List.of(), v);
       }
-      Transition t = Transition.of(v, Transition.Kind.DESCRIPTION, null, null, null, text, null, true, actor, null,
-          List.of(), Timestamp.from(Instant.now()));
+      Transition t = Transition.description(v, text, actor, Timestamp.from(Instant.now()));
       return new Change<>(List.of(t), v.withState(v.stage(), v.aliases(), v.tags(), text));
     });
   }

@@ -59,12 +59,13 @@ final class RegistryMigrations {
           ordinal = 0;
           last = at;
         }
-        log.add(new Transition(model, seq, ordinal++, r.<Integer>getAs("version"), Transition.Kind.STAGE,
-            Stage.parse(r.getAs("from_stage")), Stage.parse(r.getAs("to_stage")), null, null, null,
-            r.<Boolean>getAs("accepted"), r.getAs("actor"), r.getAs("reason"), gates(r.getAs("gate_results")), at));
+        log.add(Transition.stageChange(model, r.<Integer>getAs("version"), Stage.parse(r.getAs("from_stage")),
+                Stage.parse(r.getAs("to_stage")), r.<Boolean>getAs("accepted"), r.getAs("actor"), r.getAs("reason"),
+                gates(r.getAs("gate_results")), at)
+            .numbered(seq, ordinal++));
       }
       log.addAll(reconcile(model, log, modelsV1.getOrDefault(model, List.of()), seq + 1, now));
-      log.forEach(t -> out.add(t.toRow()));
+      log.forEach(t -> out.add(RegistryTables.transitionRow(t)));
     }
     return lake.frame(RegistryTables.TRANSITIONS, out);
   }
@@ -89,8 +90,8 @@ final class RegistryMigrations {
       }
       Stage current = replayed.stage(version);
       if (current != recorded) {
-        fixes.add(new Transition(model, seq, fixes.size(), version, Transition.Kind.STAGE, current, recorded, null,
-            null, null, true, MIGRATION_ACTOR, reason, List.of(), now));
+        fixes.add(Transition.stageChange(model, version, current, recorded, true, MIGRATION_ACTOR, reason, List.of(), now)
+            .numbered(seq, fixes.size()));
       }
     }
     return fixes;

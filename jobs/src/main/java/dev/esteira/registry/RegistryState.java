@@ -79,6 +79,16 @@ public final class RegistryState {
     return aliases.entrySet().stream().filter(e -> e.getValue() == version).map(Map.Entry::getKey).toList();
   }
 
+  /** The version's tags (empty when it has none). */
+  public Map<String, String> tags(int version) {
+    return new TreeMap<>(tags.getOrDefault(version, Map.of()));
+  }
+
+  /** The version's description, if one was set. */
+  public Optional<String> description(int version) {
+    return Optional.ofNullable(descriptions.get(version));
+  }
+
   /** A registered version with its state applied. */
   ModelVersion apply(ModelVersion registered) {
     int v = registered.version();

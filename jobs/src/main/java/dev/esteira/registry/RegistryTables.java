@@ -5,7 +5,12 @@ import static org.apache.spark.sql.types.DataTypes.*;
 
 import dev.esteira.lake.MetaTable;
 import dev.esteira.lake.Migration;
+import dev.esteira.lake.Rows;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
@@ -112,10 +117,88 @@ public final class RegistryTables {
                       + "gate_results typed; the stage each version had in models kept as the current state",
                   RegistryMigrations::transitionsV1toV2));
 
-  /** Columns of {@code models} that hold the immutable registration (all of them). */
-  static final List<String> MODEL_COLUMNS = List.of(MODELS.schema().fieldNames());
+  // ---------------------------------------------------------------- record <-> row, by column name
+
+  /** The row of {@code models} that registers a version (its state lives in the log, not here). */
+  static Row registrationRow(ModelVersion v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", v.model());
+    m.put("version", v.version());
+    m.put("run_id", v.runId());
+    m.put("artifact_path", v.artifactPath());
+    m.put("artifact_sha256", v.artifactSha256());
+    m.put("metrics", scala.collection.JavaConverters.mapAsScalaMap(v.metrics()));
+    m.put("dataset", v.dataset());
+    m.put("dataset_version", v.datasetVersion());
+    m.put("batch", v.batch());
+    m.put("config_hash", v.configHash());
+    m.put("code_version", v.codeVersion());
+    m.put("created_at", v.createdAt());
+    return Rows.of(MODELS.schema(), m);
+  }
+
+  /** A row of {@code models} as a version in stage none with no alias, tag or description yet. */
+  static ModelVersion registration(Row r) {
+    Map<String, Double> metrics = r.isNullAt(r.fieldIndex("metrics")) ? Map.of() : r.getJavaMap(r.fieldIndex("metrics"));
+    return ModelVersion.registration(r.getAs("model"), r.<Integer>getAs("version"))
+        .run(r.getAs("run_id"), metrics)
+        .artifact(r.getAs("artifact_path"), r.getAs("artifact_sha256"))
+        .trainedOn(r.getAs("dataset"), r.getAs("dataset_version"), r.getAs("batch"))
+        .builtBy(r.getAs("config_hash"), r.getAs("code_version"))
+        .createdAt(r.getAs("created_at"))
+        .build();
+  }
+
+  static Row transitionRow(Transition t) {
+    List<Row> gateRows = new ArrayList<>();
+    for (GateResult g : t.gates()) {
+      Map<String, Object> gate = new LinkedHashMap<>();
+      gate.put("check", g.check());
+      gate.put("value", g.value());
+      gate.put("threshold", g.threshold());
+      gate.put("passed", g.passed());
+      gateRows.add(Rows.of(GATE_RESULT, gate));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", t.model());
+    m.put("seq", t.seq());
+    m.put("ordinal", t.ordinal());
+    m.put("version", t.version());
+    m.put("kind", t.kind().label());
+    m.put("from_stage", t.fromStage() == null ? null : t.fromStage().label());
+    m.put("to_stage", t.toStage() == null ? null : t.toStage().label());
+    m.put("name", t.name());
+    m.put("value", t.value());
+    m.put("previous_version", t.previousVersion());
+    m.put("accepted", t.accepted());
+    m.put("actor", t.actor());
+    m.put("reason", t.reason());
+    m.put("gate_results", gateRows);
+    m.put("at", t.at());
+    return Rows.of(TRANSITIONS.schema(), m);
+  }
+
+  static Transition transition(Row r) {
+    List<GateResult> gates = new ArrayList<>();
+    List<Row> raw = r.isNullAt(r.fieldIndex("gate_results")) ? List.of() : r.getList(r.fieldIndex("gate_results"));
+    for (Row g : raw) {
+      gates.add(new GateResult(g.getAs("check"), g.getAs("value"), g.getAs("threshold"), g.<Boolean>getAs("passed")));
+    }
+    String from = r.getAs("from_stage");
+    String to = r.getAs("to_stage");
+    return new Transition(
+        r.getAs("model"), r.<Long>getAs("seq"), r.<Integer>getAs("ordinal"), r.<Integer>getAs("version"),
+        Transition.Kind.parse(r.getAs("kind")), from == null ? null : Stage.parse(from),
+        to == null ? null : Stage.parse(to), r.getAs("name"), r.getAs("value"), r.getAs("previous_version"),
+        r.<Boolean>getAs("accepted"), r.getAs("actor"), r.getAs("reason"), gates, r.getAs("at"));
+  }
 
   static org.apache.spark.sql.Column forModel(String model) {
     return col("model").equalTo(model);
+  }
+
+  /** Rows of {@code model_transitions} written at or before {@code time}. */
+  static org.apache.spark.sql.Column writtenBy(java.sql.Timestamp time) {
+    return col("at").leq(time);
   }
 }

@@ -145,12 +145,15 @@ public final class Reproduction {
     Column differs = not(col("a_prediction").eqNullSafe(col("b_prediction")))
         .or(not(col("a_probability").eqNullSafe(col("b_probability"))));
     Row r = joined.agg(
-        count(lit(1)),
-        sum(when(differs, 1L).otherwise(0L)),
-        max(abs(col("a_prediction").minus(col("b_prediction"))))).first();
-    long compared = r.getLong(0);
-    long differing = r.isNullAt(1) ? 0 : r.getLong(1);
-    double maxDiff = r.isNullAt(2) ? 0.0 : r.getDouble(2);
+        count(lit(1)).as("compared"),
+        sum(when(differs, 1L).otherwise(0L)).as("differing"),
+        max(abs(col("a_prediction").minus(col("b_prediction")))).as("max_difference")).first();
+    // sum and max are null over no rows: nothing compared, nothing differs.
+    long compared = r.<Long>getAs("compared");
+    Long differingOrNull = r.getAs("differing");
+    Double maxDifferenceOrNull = r.getAs("max_difference");
+    long differing = differingOrNull == null ? 0 : differingOrNull;
+    double maxDiff = maxDifferenceOrNull == null ? 0.0 : maxDifferenceOrNull;
     return new Result(v, original, reproduced, dsv, dsv == v.datasetVersion(), specSource, configIdentical,
         codeVersion.equals(v.codeVersion()), metrics, slices, compared, differing, maxDiff);
   }

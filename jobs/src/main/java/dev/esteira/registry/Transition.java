@@ -1,13 +1,7 @@
 package dev.esteira.registry;
 
-import dev.esteira.lake.Rows;
 import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * One row of {@code model_transitions}: a change of a version's stage, alias, tag or description, accepted
@@ -46,12 +40,49 @@ public record Transition(
     gates = gates == null ? List.of() : List.copyOf(gates);
   }
 
-  /** A new row of the log, before its commit gives it a sequence number. */
-  static Transition of(ModelVersion v, Kind kind, Stage from, Stage to, String name, String value,
-      Integer previousVersion, boolean accepted, String actor, String reason, List<GateResult> gates,
+  // The factories below build a new row of the log, before its commit gives it a sequence number (seq
+  // and ordinal 0): one per kind, so that no caller passes the columns another kind leaves empty.
+
+  /** A move of a version from one stage to another, with the gates checked for it; refused when not accepted. */
+  static Transition stageChange(ModelVersion v, Stage from, Stage to, boolean accepted, String actor,
+      String reason, List<GateResult> gates, Timestamp at) {
+    return stageChange(v.model(), v.version(), from, to, accepted, actor, reason, gates, at);
+  }
+
+  /** The same, for a version known by number only (a migration of the log). */
+  static Transition stageChange(String model, int version, Stage from, Stage to, boolean accepted, String actor,
+      String reason, List<GateResult> gates, Timestamp at) {
+    return new Transition(model, 0, 0, version, Kind.STAGE, from, to, null, null, null, accepted, actor, reason,
+        gates, at);
+  }
+
+  /** {@code alias} now points at the version; {@code previousHolder} held it before (null: none). */
+  static Transition aliasSet(ModelVersion v, String alias, Integer previousHolder, String actor, String reason,
       Timestamp at) {
-    return new Transition(v.model(), 0, 0, v.version(), kind, from, to, name, value, previousVersion,
-        accepted, actor, reason, gates, at);
+    return new Transition(v.model(), 0, 0, v.version(), Kind.ALIAS, null, null, alias, null, previousHolder, true,
+        actor, reason, List.of(), at);
+  }
+
+  /** {@code alias} taken off the version that holds it. */
+  static Transition aliasRemoved(ModelVersion v, String alias, String actor, String reason, Timestamp at) {
+    return new Transition(v.model(), 0, 0, v.version(), Kind.ALIAS_REMOVED, null, null, alias, null, null, true,
+        actor, reason, List.of(), at);
+  }
+
+  static Transition tagSet(ModelVersion v, String key, String value, String actor, Timestamp at) {
+    return new Transition(v.model(), 0, 0, v.version(), Kind.TAG, null, null, key, value, null, true, actor, null,
+        List.of(), at);
+  }
+
+  static Transition tagRemoved(ModelVersion v, String key, String actor, Timestamp at) {
+    return new Transition(v.model(), 0, 0, v.version(), Kind.TAG_REMOVED, null, null, key, null, null, true, actor,
+        null, List.of(), at);
+  }
+
+  /** The version's description set to {@code text} (null clears it). */
+  static Transition description(ModelVersion v, String text, String actor, Timestamp at) {
+    return new Transition(v.model(), 0, 0, v.version(), Kind.DESCRIPTION, null, null, null, text, null, true, actor,
+        null, List.of(), at);
   }
 
   Transition numbered(long newSeq, int newOrdinal) {
@@ -70,44 +101,5 @@ public record Transition(
       case DESCRIPTION -> "description set";
     };
     return what + (accepted ? "" : "  REFUSED");
-  }
-
-  Row toRow() {
-    List<Row> gateRows = new ArrayList<>();
-    for (GateResult g : gates) {
-      gateRows.add(RowFactory.create(g.check(), g.value(), g.threshold(), g.passed()));
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("model", model);
-    m.put("seq", seq);
-    m.put("ordinal", ordinal);
-    m.put("version", version);
-    m.put("kind", kind.label());
-    m.put("from_stage", fromStage == null ? null : fromStage.label());
-    m.put("to_stage", toStage == null ? null : toStage.label());
-    m.put("name", name);
-    m.put("value", value);
-    m.put("previous_version", previousVersion);
-    m.put("accepted", accepted);
-    m.put("actor", actor);
-    m.put("reason", reason);
-    m.put("gate_results", gateRows);
-    m.put("at", at);
-    return Rows.of(RegistryTables.TRANSITIONS.schema(), m);
-  }
-
-  static Transition of(Row r) {
-    List<GateResult> gates = new ArrayList<>();
-    List<Row> raw = r.isNullAt(r.fieldIndex("gate_results")) ? List.of() : r.getList(r.fieldIndex("gate_results"));
-    for (Row g : raw) {
-      gates.add(new GateResult(g.getAs("check"), g.getAs("value"), g.getAs("threshold"), g.<Boolean>getAs("passed")));
-    }
-    String from = r.getAs("from_stage");
-    String to = r.getAs("to_stage");
-    return new Transition(
-        r.getAs("model"), r.<Long>getAs("seq"), r.<Integer>getAs("ordinal"), r.<Integer>getAs("version"),
-        Kind.parse(r.getAs("kind")), from == null ? null : Stage.parse(from), to == null ? null : Stage.parse(to),
-        r.getAs("name"), r.getAs("value"), r.getAs("previous_version"), r.<Boolean>getAs("accepted"),
-        r.getAs("actor"), r.getAs("reason"), gates, r.getAs("at"));
   }
 }

@@ -248,7 +248,7 @@ class RegistryConcurrencyTest {
   static List<Transition> logAt(long version) {
     List<Transition> log = new ArrayList<>();
     for (Row r : lake.readAt(RegistryTables.TRANSITIONS, version).where(col("model").equalTo(MODEL)).collectAsList()) {
-      log.add(Transition.of(r));
+      log.add(RegistryTables.transition(r));
     }
     return log;
   }
