@@ -2,6 +2,7 @@ package dev.esteira.jobs;
 
 import dev.esteira.ct.Policy;
 import dev.esteira.ml.ModelSpec;
+import dev.esteira.monitor.Alert;
 import dev.esteira.monitor.GroundTruth;
 import dev.esteira.monitor.PerformanceTables;
 import dev.esteira.monitor.TaskPerformance;
@@ -51,11 +52,11 @@ public final class PerformanceJob implements Job {
     out.put("realized_batches", realized);
     out.put("estimated_batches", r.measured().size() - realized);
     out.put("rows", r.rows());
-    out.put("decayed", r.alerts().stream().anyMatch(a -> a.startsWith(PerformanceTables.REALIZED)));
+    out.put("decayed", r.decayed());
     out.put("alerts", r.alerts().size());
     return new JobOutput(
         "performance of " + spec.name() + ": " + realized + " version-batches realized on " + labels + ", "
             + (r.measured().size() - realized) + " estimated" + (r.alerts().isEmpty() ? "" : ", " + r.alerts().size() + " decay alerts"),
-        out, r.alerts());
+        out, r.alerts().stream().map(Alert::message).toList());
   }
 }

@@ -45,7 +45,12 @@ public final class GroundTruth {
     }
   }
 
-  public record Result(List<TaskPerformance.Measured> measured, List<String> alerts, int rows) {}
+  public record Result(List<TaskPerformance.Measured> measured, List<Alert> alerts, int rows) {
+    /** Whether any labelled batch decayed (an estimate alone never says so). */
+    public boolean decayed() {
+      return alerts.stream().anyMatch(Alert::isRealizedDecay);
+    }
+  }
 
   /** The labels that have arrived, one per id: {@code row_id}, {@code label} (double). */
   public Dataset<Row> labels(String labelsDataset, String idColumn, String labelColumn) {
@@ -95,7 +100,7 @@ public final class GroundTruth {
     }));
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> rows = new ArrayList<>();
-    List<String> alerts = new ArrayList<>();
+    List<Alert> alerts = new ArrayList<>();
     for (TaskPerformance.Measured m : measured) {
       ModelVersion v = versions.get(m.version());
       for (Map.Entry<String, Double> e : m.metrics().entrySet()) {
@@ -109,9 +114,11 @@ public final class GroundTruth {
         boolean alerting = threshold != null && enough && !Double.isNaN(value)
             && (lowerIsBetter ? value > threshold : value < threshold);
         if (alerting) {
-          alerts.add(String.format(Locale.ROOT, "%s decay of %s v%d on batch %s: %s %s = %.4f %s %.4f (validation %.4f %s %.2f; %d labelled)",
+          Alert.Kind kind = m.kind().equals(PerformanceTables.REALIZED) ? Alert.Kind.REALIZED_DECAY : Alert.Kind.ESTIMATED_DECAY;
+          alerts.add(new Alert(kind, spec.name() + " v" + m.version(), m.batch(), e.getKey(), null, value, threshold,
+              String.format(Locale.ROOT, "%s decay of %s v%d on batch %s: %s %s = %.4f %s %.4f (validation %.4f %s %.2f; %d labelled)",
               m.kind(), spec.name(), m.version(), m.batch(), m.kind(), e.getKey(), value,
-              lowerIsBetter ? "above" : "below", threshold, reference, lowerIsBetter ? "+" : "-", drop, m.labelled()));
+              lowerIsBetter ? "above" : "below", threshold, reference, lowerIsBetter ? "+" : "-", drop, m.labelled())));
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", spec.name());

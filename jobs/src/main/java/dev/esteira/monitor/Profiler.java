@@ -73,12 +73,14 @@ public final class Profiler {
     }
   }
 
+  /** The stored form of {@link Target#dataset}. */
   public static String datasetTarget(String dataset) {
-    return "dataset:" + dataset;
+    return Target.dataset(dataset).format();
   }
 
+  /** The stored form of {@link Target#modelOutputs}. */
   public static String modelTarget(String model, int version) {
-    return "model:" + model + ":v" + version;
+    return Target.modelOutputs(model, version).format();
   }
 
   /** Profiles the feature columns of a dataset batch under the target {@code dataset:NAME}. */
