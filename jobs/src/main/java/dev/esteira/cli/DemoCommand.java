@@ -8,6 +8,7 @@ import dev.esteira.lake.Lakehouse;
 import dev.esteira.monitor.MonitorTables;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
+import dev.esteira.scoring.PredictionTables;
 import dev.esteira.workflow.WorkflowRunner;
 import dev.esteira.workflow.WorkflowSpec;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ final class DemoCommand extends BaseCommand {
     List<List<Object>> rows = new ArrayList<>();
     List<Map<String, Object>> scoredDays = new ArrayList<>();
     for (Row r :
-        lake.read(MonitorTables.PREDICTIONS)
+        lake.read(PredictionTables.PREDICTIONS)
             .where(col("model").equalTo(d.model()).and(col("version").equalTo(production.version())))
             .groupBy("batch")
             .agg(count(lit(1)), avg("prediction"), countDistinct("prediction"))
@@ -179,7 +180,7 @@ final class DemoCommand extends BaseCommand {
     Map<String, List<Integer>> versionsOf = new LinkedHashMap<>();
     Map<String, Long> firstScored = new LinkedHashMap<>();
     for (Row r :
-        lake.read(MonitorTables.PREDICTIONS)
+        lake.read(PredictionTables.PREDICTIONS)
             .where(col("model").equalTo("loan_default"))
             .groupBy("batch", "version")
             .agg(count(lit(1)), min("scored_at"))
@@ -262,7 +263,7 @@ final class DemoCommand extends BaseCommand {
   private static Map<String, Integer> servedBy(Lakehouse lake) {
     List<dev.esteira.registry.Transition> log = new Registry(lake).transitions("loan_default");
     Map<String, Integer> out = new LinkedHashMap<>();
-    for (Row r : lake.read(MonitorTables.PREDICTIONS).where(col("model").equalTo("loan_default"))
+    for (Row r : lake.read(PredictionTables.PREDICTIONS).where(col("model").equalTo("loan_default"))
         .groupBy("batch", "version").agg(min("scored_at")).collectAsList()) {
       java.sql.Timestamp at = r.getTimestamp(2);
       Integer production = null;

@@ -17,12 +17,13 @@ import dev.esteira.monitor.MonitorTables;
 import dev.esteira.monitor.Monitoring;
 import dev.esteira.monitor.PerformanceTables;
 import dev.esteira.monitor.Profiler;
-import dev.esteira.monitor.Scorer;
 import dev.esteira.monitor.TaskPerformance;
 import dev.esteira.registry.GateResult;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.Stage;
+import dev.esteira.scoring.PredictionTables;
+import dev.esteira.scoring.Scorer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -243,7 +244,7 @@ public final class ContinuousTraining {
     TaskPerformance measure = TaskPerformance.of(spec.task());
     GroundTruth gt = new GroundTruth(lake, measure);
     Dataset<Row> labels = gt.labels(policy.labels(), spec.id(), spec.label());
-    Dataset<Row> both = lake.read(MonitorTables.PREDICTIONS)
+    Dataset<Row> both = lake.read(PredictionTables.PREDICTIONS)
         .where(col("model").equalTo(spec.name()).and(col("batch").isin(batches.toArray()))
             .and(col("version").isin(champion.version(), challenger.version())));
     Dataset<Row> common = both.groupBy("batch", "row_id").agg(countDistinct("version").as("n")).where(col("n").equalTo(2))

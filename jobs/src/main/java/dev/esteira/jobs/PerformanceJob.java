@@ -6,6 +6,7 @@ import dev.esteira.monitor.Alert;
 import dev.esteira.monitor.GroundTruth;
 import dev.esteira.monitor.PerformanceTables;
 import dev.esteira.monitor.TaskPerformance;
+import dev.esteira.scoring.PredictionStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,9 @@ public final class PerformanceJob implements Job {
     Policy policy = CtJobs.policy(ctx, spec);
     String labels = p.get("labels", policy.labels());
     TaskPerformance task = TaskPerformance.of(spec.task());
-    GroundTruth.Result r = new GroundTruth(ctx.lake(), task).evaluate(spec, labels, p.get("batch"), policy.groundTruthDecay());
+    String batch = p.get("batch");
+    GroundTruth.Result r = new GroundTruth(ctx.lake(), task).evaluate(
+        spec, new PredictionStore(ctx.lake()).scored(spec.name(), batch), labels, batch, policy.groundTruthDecay());
     long realized = r.measured().stream().filter(m -> m.kind().equals(PerformanceTables.REALIZED)).count();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", spec.name());

@@ -77,23 +77,25 @@ public final class GroundTruth {
         .agg(max_by(col(labelColumn).cast("double"), col("v")).as("label"));
   }
 
-  /** The predictions of {@code model} (of {@code batch} only when not null) with their labels, where arrived. */
-  public Dataset<Row> joined(String model, String batch, Dataset<Row> labels) {
-    Dataset<Row> p = lake.read(MonitorTables.PREDICTIONS).where(col("model").equalTo(model));
-    if (batch != null) {
-      p = p.where(col("batch").equalTo(batch));
-    }
-    p = p.select("version", "batch", "row_id", "prediction", "probability");
-    return p.join(labels, p.col("row_id").equalTo(labels.col("row_id")), "left").drop(labels.col("row_id"));
+  /**
+   * Scored rows ({@code version}, {@code batch}, {@code row_id}, {@code prediction}, {@code probability}:
+   * the {@code scoring} package's {@code PredictionStore.scored}) with their labels, where arrived.
+   */
+  public Dataset<Row> joined(Dataset<Row> scored, Dataset<Row> labels) {
+    return scored.join(labels, scored.col("row_id").equalTo(labels.col("row_id")), "left").drop(labels.col("row_id"));
   }
 
-  public Result evaluate(ModelSpec spec, String labelsDataset, String batch, Decay decay) {
+  /**
+   * Measures the scored rows of {@code spec}'s model (of {@code batch} only when not null: {@code scored}
+   * holds those rows) and replaces what was measured for them.
+   */
+  public Result evaluate(ModelSpec spec, Dataset<Row> scored, String labelsDataset, String batch, Decay decay) {
     Registry registry = new Registry(lake);
     Map<Integer, ModelVersion> versions = new HashMap<>();
     registry.versions(spec.name()).forEach(v -> versions.put(v.version(), v));
     Calibrations calibrations = new Calibrations(lake);
     Map<Integer, Calibration> calibrationByVersion = new HashMap<>();
-    Dataset<Row> joined = joined(spec.name(), batch, labels(labelsDataset, spec.id(), spec.label()));
+    Dataset<Row> joined = joined(scored, labels(labelsDataset, spec.id(), spec.label()));
     List<TaskPerformance.Measured> measured = task.measure(joined, v -> calibrationByVersion.computeIfAbsent(v, k -> {
       ModelVersion mv = versions.get(k);
       return mv == null ? null : calibrations.of(spec, mv);

@@ -66,6 +66,16 @@ public final class Profiler {
       };
     }
 
+    /** A number: moments and a quantile sketch. */
+    public static Monitored numeric(String name, String dataType) {
+      return new Monitored(name, ColumnAccumulator.Kind.NUMERIC, dataType);
+    }
+
+    /** A category: counts per value, or frequent items past the cap. */
+    public static Monitored categorical(String name, String dataType) {
+      return new Monitored(name, ColumnAccumulator.Kind.CATEGORICAL, dataType);
+    }
+
     public static Monitored of(DatasetSpec.Column c) {
       boolean categorical = c.type().equals("string") || c.type().equals("boolean");
       return new Monitored(

@@ -20,6 +20,7 @@ import dev.esteira.registry.Registry;
 import dev.esteira.registry.RegistryTables;
 import dev.esteira.registry.Stage;
 import dev.esteira.registry.Transition;
+import dev.esteira.scoring.PredictionTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -196,7 +197,7 @@ public final class Reports {
         + "(replayed from the registry's log) and its holdout metrics from training.", versionsBody));
 
     // Scoring per batch, per version (several versions on one batch: a shadow comparison).
-    Dataset<Row> preds = lake.read(MonitorTables.PREDICTIONS).where(col("model").equalTo(model));
+    Dataset<Row> preds = lake.read(PredictionTables.PREDICTIONS).where(col("model").equalTo(model));
     List<Row> perBatch = preds.groupBy("version", "batch")
         .agg(count(lit(1)).as("rows"), avg("probability").as("mean_probability"), avg("prediction").as("positive_rate"),
             min("dataset_version").as("dv"))

@@ -14,6 +14,7 @@ import dev.esteira.monitor.MonitorTables;
 import dev.esteira.monitor.Monitoring;
 import dev.esteira.monitor.Profiler;
 import dev.esteira.registry.RegistryTables;
+import dev.esteira.scoring.PredictionTables;
 import dev.esteira.testing.Csv;
 import dev.esteira.testing.TestSpark;
 import java.nio.charset.StandardCharsets;
@@ -144,12 +145,12 @@ class ReportCommandTest {
           m.put("prediction", p[i] > 0.5 ? 1.0 : 0.0);
           m.put("probability", p[i]);
           m.put("scored_at", new Timestamp(0));
-          rows.add(Rows.of(MonitorTables.PREDICTIONS.schema(), m));
+          rows.add(Rows.of(PredictionTables.PREDICTIONS.schema(), m));
         }
         PROBABILITIES.put(v * 100 + (batch.equals("day-01") ? 1 : 2), p);
       }
     }
-    lake.append(MonitorTables.PREDICTIONS, rows);
+    lake.append(PredictionTables.PREDICTIONS, rows);
   }
 
   /** data-value of the mark in {@code chart} with the given series and x, or NaN when there is none. */
