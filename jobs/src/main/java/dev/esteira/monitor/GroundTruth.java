@@ -6,8 +6,6 @@ import dev.esteira.EsteiraException;
 import dev.esteira.data.DatasetVersion;
 import dev.esteira.data.Datasets;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.lake.Rows;
-import dev.esteira.lake.Match;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
@@ -15,7 +13,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,7 +98,7 @@ public final class GroundTruth {
       return mv == null ? null : calibrations.of(spec, mv);
     }));
     Timestamp now = Timestamp.from(Instant.now());
-    List<Row> rows = new ArrayList<>();
+    List<PerformanceStore.Performance> rows = new ArrayList<>();
     List<Alert> alerts = new ArrayList<>();
     for (TaskPerformance.Measured m : measured) {
       ModelVersion v = versions.get(m.version());
@@ -122,29 +119,11 @@ public final class GroundTruth {
               m.kind(), spec.name(), m.version(), m.batch(), m.kind(), e.getKey(), value,
               lowerIsBetter ? "above" : "below", threshold, reference, lowerIsBetter ? "+" : "-", drop, m.labelled())));
         }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("model", spec.name());
-        r.put("version", m.version());
-        r.put("batch", m.batch());
-        r.put("kind", m.kind());
-        r.put("metric", e.getKey());
-        r.put("value", Double.isNaN(value) ? null : value);
-        r.put("labelled", m.labelled());
-        r.put("predictions", m.predictions());
-        r.put("reference", reference);
-        r.put("threshold", threshold);
-        r.put("alerting", alerting);
-        r.put("computed_at", now);
-        rows.add(Rows.of(PerformanceTables.PERFORMANCE.schema(), r));
+        rows.add(new PerformanceStore.Performance(spec.name(), m.version(), m.batch(), m.kind(), e.getKey(),
+            Double.isNaN(value) ? null : value, m.labelled(), m.predictions(), reference, threshold, alerting, now));
       }
     }
-    // Everything measured for the model (or the batch) is replaced in one commit: a rerun, or a rerun
-    // with more labels, leaves one row per key.
-    Match measuredRows = Match.on(PerformanceTables.PERFORMANCE).eq("model", spec.name());
-    if (batch != null) {
-      measuredRows = measuredRows.eq("batch", batch);
-    }
-    lake.replace(lake.frame(PerformanceTables.PERFORMANCE, rows), measuredRows);
+    new PerformanceStore(lake).replace(spec.name(), batch, rows);
     return new Result(measured, alerts, rows.size());
   }
 }

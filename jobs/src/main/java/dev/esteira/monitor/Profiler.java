@@ -10,7 +10,6 @@ import dev.esteira.data.Datasets;
 import dev.esteira.data.Datasets.VersionedFrame;
 import dev.esteira.data.PassAlong;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.lake.Match;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -151,9 +150,7 @@ public final class Profiler {
 
   /** Replaces the stored profiles of the origin's batch of its target by {@code profiles}. */
   private List<ColumnProfile> store(ColumnProfile.Origin origin, List<ColumnProfile> profiles) {
-    lake.replace(
-        lake.frame(MonitorTables.PROFILES, profiles.stream().map(ColumnProfile::toRow).toList()),
-        Match.on(MonitorTables.PROFILES).eq("target", origin.target()).eq("batch", origin.batch()));
+    new ProfileStore(lake).replace(Target.parse(origin.target()), origin.batch(), profiles);
     return profiles;
   }
 
@@ -308,18 +305,7 @@ public final class Profiler {
 
   /** The stored profiles of several batches of a target, by batch, in one read. */
   public Map<String, List<ColumnProfile>> stored(String target, Collection<String> batches) {
-    Map<String, List<ColumnProfile>> out = new LinkedHashMap<>();
-    if (batches.isEmpty() || !lake.exists(MonitorTables.PROFILES)) {
-      return out;
-    }
-    for (Row r :
-        lake.read(MonitorTables.PROFILES)
-            .where(col("target").equalTo(target).and(col("batch").isin(batches.toArray())))
-            .collectAsList()) {
-      ColumnProfile p = ColumnProfile.of(r);
-      out.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p);
-    }
-    return out;
+    return new ProfileStore(lake).profiles(Target.parse(target), batches);
   }
 
   /** A profiled batch and when it arrived: the dataset version that ingested it, then its ingest time. */
@@ -327,18 +313,7 @@ public final class Profiler {
 
   /** The profiled batches of a target in arrival order, oldest first (one small read). */
   public List<Arrival> arrivals(String target) {
-    if (!lake.exists(MonitorTables.PROFILES)) {
-      return List.of();
-    }
-    List<Arrival> out = new ArrayList<>();
-    for (Row r :
-        lake.read(MonitorTables.PROFILES)
-            .where(col("target").equalTo(target))
-            .select("batch", "dataset_version", "ingested_at")
-            .distinct()
-            .collectAsList()) {
-      out.add(new Arrival(r.getAs("batch"), r.<Long>getAs("dataset_version"), r.getAs("ingested_at")));
-    }
+    List<Arrival> out = new ArrayList<>(new ProfileStore(lake).arrivals(Target.parse(target)));
     out.sort(Comparator.comparingLong(Arrival::datasetVersion).thenComparing(Arrival::ingestedAt));
     return out;
   }
