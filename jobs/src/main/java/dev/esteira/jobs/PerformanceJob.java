@@ -47,7 +47,7 @@ public final class PerformanceJob implements Job {
     TaskPerformance task = TaskPerformance.of(spec.task());
     String batch = p.get("batch");
     GroundTruth.Result r = new GroundTruth(ctx.lake(), task).evaluate(
-        spec, new PredictionStore(ctx.lake()).scored(spec.name(), batch), labels, batch, policy.groundTruthDecay());
+        spec, new PredictionStore(ctx.lake()).scored(spec.name(), batch), labels, batch, policy.groundTruthDecay(spec.task()));
     long realized = r.measured().stream().filter(m -> m.kind().equals(PerformanceTables.REALIZED)).count();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", spec.name());

@@ -54,10 +54,16 @@ public final class PredictionStore {
     return lake.read(m).select(SCORED.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
   }
 
-  /** The scored rows ({@link #SCORED} columns) of some versions of a model on some batches. */
-  public Dataset<Row> scored(String model, Collection<Integer> versions, Collection<String> batches) {
-    return scored(model, null)
-        .where(col("version").isin(versions.toArray()).and(col("batch").isin(batches.toArray())));
+  /**
+   * The scored rows ({@link #SCORED} columns) of two versions of a model on some batches, restricted to
+   * the rows both scored: a champion and its challenger compared on the same rows.
+   */
+  public Dataset<Row> scoredByBoth(String model, int version, int otherVersion, Collection<String> batches) {
+    Dataset<Row> both = scored(model, null)
+        .where(col("version").isin(version, otherVersion).and(col("batch").isin(batches.toArray())));
+    Dataset<Row> common = both.groupBy("batch", "row_id").agg(countDistinct("version").as("n"))
+        .where(col("n").equalTo(2)).select("batch", "row_id");
+    return both.join(common, scala.collection.JavaConverters.asScalaBuffer(List.of("batch", "row_id")).toSeq());
   }
 
   /** What a version predicted on a batch, in a few numbers. */
