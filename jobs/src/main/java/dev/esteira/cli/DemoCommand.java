@@ -1,13 +1,14 @@
 package dev.esteira.cli;
 
-import static org.apache.spark.sql.functions.*;
-
 import dev.esteira.demo.DemoData;
 import dev.esteira.demo.TaskDemoData;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.monitor.MonitorTables;
+import dev.esteira.monitor.DriftStore;
+import dev.esteira.monitor.PerformanceStore;
+import dev.esteira.monitor.Target;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
+import dev.esteira.scoring.PredictionStore;
 import dev.esteira.workflow.WorkflowRunner;
 import dev.esteira.workflow.WorkflowSpec;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,19 +95,16 @@ final class DemoCommand extends BaseCommand {
     ModelVersion production = new Registry(lake).requireProduction(d.model());
     List<List<Object>> rows = new ArrayList<>();
     List<Map<String, Object>> scoredDays = new ArrayList<>();
-    for (Row r :
-        lake.read(MonitorTables.PREDICTIONS)
-            .where(col("model").equalTo(d.model()).and(col("version").equalTo(production.version())))
-            .groupBy("batch")
-            .agg(count(lit(1)), avg("prediction"), countDistinct("prediction"))
-            .orderBy("batch")
-            .collectAsList()) {
-      rows.add(List.of(r.getString(0), r.getLong(1), r.getDouble(2), r.getLong(3)));
+    List<PredictionStore.BatchSummary> summaries = new ArrayList<>(new PredictionStore(lake).summaries(d.model()));
+    summaries.removeIf(b -> b.version() != production.version());
+    summaries.sort(java.util.Comparator.comparing(PredictionStore.BatchSummary::batch));
+    for (PredictionStore.BatchSummary b : summaries) {
+      rows.add(List.of(b.batch(), b.rows(), b.meanPrediction(), b.distinctPredictions()));
       Map<String, Object> day = new LinkedHashMap<>();
-      day.put("batch", r.getString(0));
-      day.put("rows_scored", r.getLong(1));
-      day.put("mean_prediction", r.getDouble(2));
-      day.put("distinct_predictions", r.getLong(3));
+      day.put("batch", b.batch());
+      day.put("rows_scored", b.rows());
+      day.put("mean_prediction", b.meanPrediction());
+      day.put("distinct_predictions", b.distinctPredictions());
       scoredDays.add(day);
     }
     Map<String, Object> data = new LinkedHashMap<>();
@@ -178,37 +175,26 @@ final class DemoCommand extends BaseCommand {
     Map<String, Long> scored = new LinkedHashMap<>();
     Map<String, List<Integer>> versionsOf = new LinkedHashMap<>();
     Map<String, Long> firstScored = new LinkedHashMap<>();
-    for (Row r :
-        lake.read(MonitorTables.PREDICTIONS)
-            .where(col("model").equalTo("loan_default"))
-            .groupBy("batch", "version")
-            .agg(count(lit(1)), min("scored_at"))
-            .orderBy("batch", "version")
-            .collectAsList()) {
-      scored.merge(r.getString(0), r.getLong(2), Math::max);
-      versionsOf.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getInt(1));
+    List<PredictionStore.BatchSummary> summaries = new ArrayList<>(new PredictionStore(lake).summaries("loan_default"));
+    summaries.sort(java.util.Comparator.comparing(PredictionStore.BatchSummary::batch)
+        .thenComparingInt(PredictionStore.BatchSummary::version));
+    for (PredictionStore.BatchSummary b : summaries) {
+      scored.merge(b.batch(), b.rows(), Math::max);
+      versionsOf.computeIfAbsent(b.batch(), k -> new ArrayList<>()).add(b.version());
     }
     // The version that served a batch is the one in production when the night scored it.
-    Map<String, Integer> served = servedBy(lake);
+    Map<String, Integer> served = servedBy(lake, summaries);
     Map<String, Double> realizedAuc = new LinkedHashMap<>();
     Map<String, Double> estimatedAuc = new LinkedHashMap<>();
-    for (Row r : lake.read(dev.esteira.monitor.PerformanceTables.PERFORMANCE)
-        .where(col("model").equalTo("loan_default").and(col("metric").equalTo("auc_roc")))
-        .select("version", "batch", "kind", "value").collectAsList()) {
-      Integer v = served.get(r.getString(1));
-      if (v != null && v == r.getInt(0) && !r.isNullAt(3)) {
-        (r.getString(2).equals("realized") ? realizedAuc : estimatedAuc).put(r.getString(1), r.getDouble(3));
+    for (PerformanceStore.Performance p : new PerformanceStore(lake).of("loan_default")) {
+      Integer v = served.get(p.batch());
+      if (p.metric().equals("auc_roc") && v != null && v == p.version() && p.value() != null) {
+        (p.realized() ? realizedAuc : estimatedAuc).put(p.batch(), p.value());
       }
     }
     Map<String, List<String>> drifted = new LinkedHashMap<>();
-    for (Row r :
-        lake.read(MonitorTables.DRIFT_METRICS)
-            .where(col("target").equalTo("dataset:loans").and(col("alerting")))
-            .groupBy("batch")
-            .agg(array_sort(collect_set(col("column"))))
-            .collectAsList()) {
-      drifted.put(r.getString(0), r.getList(1));
-    }
+    new DriftStore(lake).alertingColumns(Target.dataset("loans"), null)
+        .forEach((batch, columns) -> drifted.put(batch, List.copyOf(columns)));
     List<List<Object>> rows = new ArrayList<>();
     List<Map<String, Object>> days = new ArrayList<>();
     for (int d = 1; d <= demo.days; d++) {
@@ -259,12 +245,11 @@ final class DemoCommand extends BaseCommand {
   }
 
   /** Each batch's serving version: the production version at the time that batch was first scored by it. */
-  private static Map<String, Integer> servedBy(Lakehouse lake) {
+  private static Map<String, Integer> servedBy(Lakehouse lake, List<PredictionStore.BatchSummary> scored) {
     List<dev.esteira.registry.Transition> log = new Registry(lake).transitions("loan_default");
     Map<String, Integer> out = new LinkedHashMap<>();
-    for (Row r : lake.read(MonitorTables.PREDICTIONS).where(col("model").equalTo("loan_default"))
-        .groupBy("batch", "version").agg(min("scored_at")).collectAsList()) {
-      java.sql.Timestamp at = r.getTimestamp(2);
+    for (PredictionStore.BatchSummary b : scored) {
+      java.sql.Timestamp at = b.firstScoredAt();
       Integer production = null;
       for (dev.esteira.registry.Transition t : log) {
         if (t.accepted() && t.kind() == dev.esteira.registry.Transition.Kind.STAGE && !t.at().after(at)) {
@@ -275,8 +260,8 @@ final class DemoCommand extends BaseCommand {
           }
         }
       }
-      if (production != null && production == r.getInt(1)) {
-        out.put(r.getString(0), production);
+      if (production != null && production == b.version()) {
+        out.put(b.batch(), production);
       }
     }
     return out;

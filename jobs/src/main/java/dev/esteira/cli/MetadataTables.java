@@ -5,6 +5,7 @@ import dev.esteira.lake.MetaTable;
 import dev.esteira.ml.RunTables;
 import dev.esteira.monitor.MonitorTables;
 import dev.esteira.registry.RegistryTables;
+import dev.esteira.scoring.PredictionTables;
 import dev.esteira.workflow.WorkflowTables;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ final class MetadataTables {
   static final List<MetaTable> ALL =
       List.of(
           DatasetTables.DATASET_VERSIONS, RunTables.RUNS, RegistryTables.TRANSITIONS, RegistryTables.MODELS,
-          MonitorTables.PREDICTIONS, MonitorTables.PROFILES, MonitorTables.DRIFT_METRICS,
+          PredictionTables.PREDICTIONS, MonitorTables.PROFILES, MonitorTables.DRIFT_METRICS,
           WorkflowTables.WORKFLOW_RUNS, dev.esteira.monitor.PerformanceTables.PERFORMANCE);
 
   static Optional<MetaTable> named(String name) {

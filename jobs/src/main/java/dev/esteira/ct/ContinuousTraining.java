@@ -12,17 +12,18 @@ import dev.esteira.lake.Lakehouse;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.ml.Run;
 import dev.esteira.ml.Trainer;
+import dev.esteira.monitor.DriftStore;
 import dev.esteira.monitor.GroundTruth;
-import dev.esteira.monitor.MonitorTables;
 import dev.esteira.monitor.Monitoring;
-import dev.esteira.monitor.PerformanceTables;
-import dev.esteira.monitor.Profiler;
-import dev.esteira.monitor.Scorer;
+import dev.esteira.monitor.PerformanceStore;
+import dev.esteira.monitor.Target;
 import dev.esteira.monitor.TaskPerformance;
 import dev.esteira.registry.GateResult;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.Stage;
+import dev.esteira.scoring.PredictionStore;
+import dev.esteira.scoring.Scorer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -53,6 +54,8 @@ public final class ContinuousTraining {
   private final Progress progress;
   private final Registry registry;
   private final Datasets datasets;
+  private final PerformanceStore performance;
+  private final PredictionStore predictions;
 
   public ContinuousTraining(Lakehouse lake, EsteiraConfig config, Progress progress) {
     this.lake = lake;
@@ -60,10 +63,12 @@ public final class ContinuousTraining {
     this.progress = progress;
     this.registry = new Registry(lake);
     this.datasets = new Datasets(lake);
+    this.performance = new PerformanceStore(lake);
+    this.predictions = new PredictionStore(lake);
   }
 
   /** What the policy says tonight: retrain or not, why, and on which labelled batches. */
-  public record Decision(boolean retrain, String trigger, String reason, List<String> window, Integer challenger) {}
+  public record Decision(boolean retrain, String trigger, String reason, Window window, Integer challenger) {}
 
   /** The model's scored batches (not windows) in arrival order, oldest first. */
   List<DatasetVersion> arrivals(ModelSpec spec) {
@@ -81,11 +86,11 @@ public final class ContinuousTraining {
     ModelVersion production = registry.requireProduction(spec.name());
     Optional<ModelVersion> challenger = challenger(spec.name());
     if (challenger.isPresent()) {
-      return new Decision(false, null, "challenger v" + challenger.get().version() + " is in shadow", List.of(),
+      return new Decision(false, null, "challenger v" + challenger.get().version() + " is in shadow", Window.empty(),
           challenger.get().version());
     }
     if (!policy.retrain().enabled()) {
-      return new Decision(false, null, "the policy never retrains", List.of(), null);
+      return new Decision(false, null, "the policy never retrains", Window.empty(), null);
     }
     List<DatasetVersion> arrivals = arrivals(spec);
     List<String> since = arrivals.stream()
@@ -95,25 +100,22 @@ public final class ContinuousTraining {
     String trigger = null;
     String start = null;
     if (!policy.retrain().onDrift().isEmpty() && !since.isEmpty()) {
-      List<Row> drifted = lake.read(MonitorTables.DRIFT_METRICS)
-          .where(col("target").equalTo(Profiler.datasetTarget(spec.dataset())).and(col("alerting"))
-              .and(col("column").isin(policy.retrain().onDrift().toArray()))
-              .and(col("batch").isin(since.toArray())))
-          .select("batch", "column").distinct().collectAsList();
       Set<String> batches = new HashSet<>();
       Set<String> columns = new java.util.TreeSet<>();
-      drifted.forEach(r -> { batches.add(r.getString(0)); columns.add(r.getString(1)); });
+      new DriftStore(lake).alertingColumns(Target.dataset(spec.dataset()), since).forEach((b, alerting) -> {
+        List<String> watched = alerting.stream().filter(policy.retrain().onDrift()::contains).toList();
+        if (!watched.isEmpty()) {
+          batches.add(b);
+          columns.addAll(watched);
+        }
+      });
       start = since.stream().filter(batches::contains).findFirst().orElse(null);
       if (start != null) {
         trigger = "drift in " + String.join(", ", columns) + " since " + start;
       }
     }
     if (trigger == null && policy.retrain().onDecay() && !since.isEmpty()) {
-      Set<String> decayed = new HashSet<>();
-      lake.read(PerformanceTables.PERFORMANCE)
-          .where(col("model").equalTo(spec.name()).and(col("version").equalTo(production.version()))
-              .and(col("kind").equalTo(PerformanceTables.REALIZED)).and(col("alerting")))
-          .select("batch").distinct().collectAsList().forEach(r -> decayed.add(r.getString(0)));
+      Set<String> decayed = performance.decayedBatches(spec.name(), production.version());
       start = since.stream().filter(decayed::contains).findFirst().orElse(null);
       if (start != null) {
         trigger = "decay of v" + production.version() + " since " + start;
@@ -123,27 +125,22 @@ public final class ContinuousTraining {
       trigger = "schedule: " + since.size() + " batches since v" + production.version();
     }
     if (trigger == null) {
-      return new Decision(false, null, "no trigger: no drift in " + policy.retrain().onDrift() + ", no decay", List.of(), null);
+      return new Decision(false, null, "no trigger: no drift in " + policy.retrain().onDrift() + ", no decay", Window.empty(), null);
     }
     if (sinceLatest < policy.retrain().cooldownBatches()) {
       return new Decision(false, trigger, trigger + "; but only " + sinceLatest + " batches since v" + latest.version()
-          + " was registered (cooldown " + policy.retrain().cooldownBatches() + ")", List.of(), null);
+          + " was registered (cooldown " + policy.retrain().cooldownBatches() + ")", Window.empty(), null);
     }
-    Set<String> labelled = new HashSet<>();
-    lake.read(PerformanceTables.PERFORMANCE)
-        .where(col("model").equalTo(spec.name()).and(col("version").equalTo(production.version()))
-            .and(col("kind").equalTo(PerformanceTables.REALIZED))
-            .and(col("labelled").geq(policy.decay().minLabelled())))
-        .select("batch").distinct().collectAsList().forEach(r -> labelled.add(r.getString(0)));
+    Set<String> labelled = performance.labelledBatches(spec.name(), production.version(), policy.decay().minLabelled());
     List<String> order = arrivals.stream().map(DatasetVersion::batch).toList();
     int from = start == null ? 0 : order.indexOf(start);
     List<String> candidates = order.subList(Math.max(0, from), order.size()).stream().filter(labelled::contains).toList();
     List<String> window = candidates.subList(Math.max(0, candidates.size() - policy.retrain().window().maxBatches()), candidates.size());
     if (window.size() < policy.retrain().window().minBatches()) {
       return new Decision(false, trigger, trigger + "; waiting for labelled batches (" + window.size() + " of "
-          + policy.retrain().window().minBatches() + ")", List.of(), null);
+          + policy.retrain().window().minBatches() + ")", Window.empty(), null);
     }
-    return new Decision(true, trigger, trigger + "; retrain on " + window, List.copyOf(window), null);
+    return new Decision(true, trigger, trigger + "; retrain on " + window, new Window(window), null);
   }
 
   /** What retraining did: the candidate, whether it became the challenger, the batches it shadow-scored. */
@@ -161,7 +158,7 @@ public final class ContinuousTraining {
     }
     String windowBatch = WINDOW_PREFIX + batch;
     Dataset<Row> rows = null;
-    for (String b : decision.window()) {
+    for (String b : decision.window().batches()) {
       Dataset<Row> f = datasets.readBatch(spec.dataset(), b).frame();
       rows = rows == null ? f : rows.unionByName(f);
     }
@@ -186,7 +183,7 @@ public final class ContinuousTraining {
     if (!staged.accepted()) {
       return new Retrained(v, false, "candidate " + spec.name() + " v" + v.version() + " refused at staging: " + staged.message(), List.of());
     }
-    registry.setTag(spec.name(), v.version(), TAG_WINDOW, String.join(",", decision.window()), actor);
+    registry.setTag(spec.name(), v.version(), TAG_WINDOW, decision.window().format(), actor);
     registry.setTag(spec.name(), v.version(), TAG_TRIGGER, decision.trigger(), actor);
     registry.setAlias(spec.name(), CHALLENGER, v.version(), actor,
         "retrained on " + decision.window() + " (" + spec.dataset() + " version " + dv.version() + "): " + decision.trigger());
@@ -195,14 +192,15 @@ public final class ContinuousTraining {
       shadowScore(spec, registry.version(spec.name(), v.version()), b);
       scored.add(b);
     }
-    return new Retrained(v, true, spec.name() + " v" + v.version() + " is the challenger (auc_roc "
-        + fmt(v.metrics().get("auc_roc")) + " on its holdout), shadow-scored " + scored, scored);
+    String metric = spec.task().defaultMetric();
+    return new Retrained(v, true, spec.name() + " v" + v.version() + " is the challenger (" + metric + " "
+        + fmt(v.metrics().get(metric)) + " on its holdout), shadow-scored " + scored, scored);
   }
 
   /** The scored batches that arrived after the last batch of a window. */
-  List<String> after(ModelSpec spec, List<String> window) {
+  List<String> after(ModelSpec spec, Window window) {
     List<String> order = arrivals(spec).stream().map(DatasetVersion::batch).toList();
-    int last = window.stream().mapToInt(order::indexOf).max().orElse(-1);
+    int last = window.batches().stream().mapToInt(order::indexOf).max().orElse(-1);
     return order.subList(last + 1, order.size());
   }
 
@@ -235,27 +233,21 @@ public final class ContinuousTraining {
     }
     ModelVersion challenger = c.get();
     ModelVersion champion = registry.requireProduction(spec.name());
-    String window = challenger.tags().getOrDefault(TAG_WINDOW, "");
-    List<String> batches = after(spec, window.isEmpty() ? List.of() : List.of(window.split(",")));
+    List<String> batches = after(spec, Window.parse(challenger.tags().get(TAG_WINDOW)));
     ModelSpec.Gate gate = spec.gates().get("production");
     String metric = gate != null && gate.beatChampion() != null ? gate.beatChampion() : spec.task().defaultMetric();
     double margin = gate != null ? gate.minDelta() : 0.0;
     TaskPerformance measure = TaskPerformance.of(spec.task());
     GroundTruth gt = new GroundTruth(lake, measure);
     Dataset<Row> labels = gt.labels(policy.labels(), spec.id(), spec.label());
-    Dataset<Row> both = lake.read(MonitorTables.PREDICTIONS)
-        .where(col("model").equalTo(spec.name()).and(col("batch").isin(batches.toArray()))
-            .and(col("version").isin(champion.version(), challenger.version())));
-    Dataset<Row> common = both.groupBy("batch", "row_id").agg(countDistinct("version").as("n")).where(col("n").equalTo(2))
-        .select("batch", "row_id");
-    Dataset<Row> rows = both.join(common, scala.collection.JavaConverters.asScalaBuffer(List.of("batch", "row_id")).toSeq())
-        .join(labels, "row_id")
-        .select(col("version"), lit("recent").as("batch"), col("prediction"), col("probability"), col("label"));
+    Dataset<Row> both = predictions.scoredByBoth(spec.name(), champion.version(), challenger.version(), batches)
+        .join(labels, "row_id");
+    Dataset<Row> rows = both.withColumn("batch", lit("recent"));
     List<TaskPerformance.Measured> measured = measure.measure(rows, v -> null);
     Double cv = null, pv = null;
     long labelled = 0;
-    List<String> labelledBatches = both.join(common, scala.collection.JavaConverters.asScalaBuffer(List.of("batch", "row_id")).toSeq())
-        .join(labels, "row_id").select("batch").distinct().orderBy("batch").collectAsList().stream().map(r -> r.getString(0)).toList();
+    List<String> labelledBatches = both.select("batch").distinct().orderBy("batch").collectAsList().stream()
+        .map(r -> r.<String>getAs("batch")).toList();
     for (TaskPerformance.Measured m : measured) {
       if (m.version() == challenger.version()) {
         cv = m.metrics().get(metric);

@@ -2,6 +2,7 @@ package dev.esteira.ct;
 
 import dev.esteira.config.ConfigException;
 import dev.esteira.config.Yaml;
+import dev.esteira.ml.Task;
 import dev.esteira.monitor.GroundTruth;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +18,22 @@ import java.util.Set;
  */
 public record Policy(String model, String labels, Decay decay, Retrain retrain, Challenge challenge) {
 
-  /** Realized performance below the version's validation value by more than {@code max_drop} alerts. */
+  /**
+   * Realized performance below the version's validation value by more than {@code max_drop} alerts. A
+   * policy that names no {@code max_drop} allows {@link #DEFAULT_MAX_DROP} on the task's default metric
+   * ({@link Task#defaultMetric()}), so a regression or clustering model is not held to a classifier's AUC.
+   */
   public record Decay(Map<String, Double> maxDrop, Long minLabelled) {
+    public static final double DEFAULT_MAX_DROP = 0.05;
+
     public Decay {
-      maxDrop = maxDrop == null ? Map.of("auc_roc", 0.05) : Map.copyOf(maxDrop);
+      maxDrop = maxDrop == null ? null : Map.copyOf(maxDrop);
       minLabelled = minLabelled == null ? 200L : minLabelled;
+    }
+
+    /** The drops allowed per metric: the policy's, else the default on the task's default metric. */
+    public Map<String, Double> maxDrop(Task task) {
+      return maxDrop != null ? maxDrop : Map.of(task.defaultMetric(), DEFAULT_MAX_DROP);
     }
   }
 
@@ -76,8 +88,8 @@ public record Policy(String model, String labels, Decay decay, Retrain retrain, 
     return new Policy(model, dataset + "_labels", null, null, null);
   }
 
-  public GroundTruth.Decay groundTruthDecay() {
-    return new GroundTruth.Decay(decay.maxDrop(), decay.minLabelled());
+  public GroundTruth.Decay groundTruthDecay(Task task) {
+    return new GroundTruth.Decay(decay.maxDrop(task), decay.minLabelled());
   }
 
   /** The model's policy, checked: metric names the task reports, features the model has, sizes >= 1. */
@@ -93,7 +105,8 @@ public record Policy(String model, String labels, Decay decay, Retrain retrain, 
     if (p.labels() == null) {
       throw new ConfigException(file + ": missing required key 'labels' (the dataset the labels arrive in)");
     }
-    for (Map.Entry<String, Double> e : p.decay().maxDrop().entrySet()) {
+    Map<String, Double> maxDrop = p.decay().maxDrop() == null ? Map.of() : p.decay().maxDrop();
+    for (Map.Entry<String, Double> e : maxDrop.entrySet()) {
       if (!metrics.contains(e.getKey())) {
         throw new ConfigException(file + ": unknown metric 'decay.max_drop." + e.getKey() + "' (expected one of: "
             + String.join(", ", new java.util.TreeSet<>(metrics)) + ")");

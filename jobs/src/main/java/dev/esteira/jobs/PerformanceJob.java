@@ -2,9 +2,11 @@ package dev.esteira.jobs;
 
 import dev.esteira.ct.Policy;
 import dev.esteira.ml.ModelSpec;
+import dev.esteira.monitor.Alert;
 import dev.esteira.monitor.GroundTruth;
 import dev.esteira.monitor.PerformanceTables;
 import dev.esteira.monitor.TaskPerformance;
+import dev.esteira.scoring.PredictionStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,9 @@ public final class PerformanceJob implements Job {
     Policy policy = CtJobs.policy(ctx, spec);
     String labels = p.get("labels", policy.labels());
     TaskPerformance task = TaskPerformance.of(spec.task());
-    GroundTruth.Result r = new GroundTruth(ctx.lake(), task).evaluate(spec, labels, p.get("batch"), policy.groundTruthDecay());
+    String batch = p.get("batch");
+    GroundTruth.Result r = new GroundTruth(ctx.lake(), task).evaluate(
+        spec, new PredictionStore(ctx.lake()).scored(spec.name(), batch), labels, batch, policy.groundTruthDecay(spec.task()));
     long realized = r.measured().stream().filter(m -> m.kind().equals(PerformanceTables.REALIZED)).count();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", spec.name());
@@ -51,11 +55,11 @@ public final class PerformanceJob implements Job {
     out.put("realized_batches", realized);
     out.put("estimated_batches", r.measured().size() - realized);
     out.put("rows", r.rows());
-    out.put("decayed", r.alerts().stream().anyMatch(a -> a.startsWith(PerformanceTables.REALIZED)));
+    out.put("decayed", r.decayed());
     out.put("alerts", r.alerts().size());
     return new JobOutput(
         "performance of " + spec.name() + ": " + realized + " version-batches realized on " + labels + ", "
             + (r.measured().size() - realized) + " estimated" + (r.alerts().isEmpty() ? "" : ", " + r.alerts().size() + " decay alerts"),
-        out, r.alerts());
+        out, r.alerts().stream().map(Alert::message).toList());
   }
 }

@@ -39,7 +39,7 @@ public final class PolicyJob implements Job {
     out.put("model", spec.name());
     out.put("retrain", d.retrain());
     out.put("trigger", d.trigger());
-    out.put("window", d.window());
+    out.put("window", d.window().batches());
     out.put("challenger", d.challenger() != null);
     out.put("reason", d.reason());
     return JobOutput.of((d.retrain() ? "retrain " : "no retraining of ") + spec.name() + ": " + d.reason(), out);

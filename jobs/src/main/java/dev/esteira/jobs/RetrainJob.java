@@ -46,7 +46,7 @@ public final class RetrainJob implements Job {
     out.put("version", r.candidate().version());
     out.put("challenger", r.challenger());
     out.put("trigger", d.trigger());
-    out.put("window", d.window());
+    out.put("window", d.window().batches());
     out.put("shadow_scored", r.shadowScored());
     return JobOutput.of(r.message(), out);
   }

@@ -3,7 +3,7 @@ package dev.esteira.jobs;
 import dev.esteira.data.Datasets;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.monitor.Monitoring;
-import dev.esteira.monitor.Scorer;
+import dev.esteira.scoring.Scorer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -6,12 +6,9 @@ import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * One row of {@code profiles}: a column of one batch of a target, summarised, with its serialized
+ * One row of {@code profiles} (read and written by {@link ProfileStore}): a column of one batch of a target, summarised, with its serialized
  * mergeable sketch ({@link NumericProfile} or {@link CategoricalProfile}) from which drift is computed.
  */
 public record ColumnProfile(
@@ -79,48 +76,5 @@ public record ColumnProfile(
 
   private static Double nullIfNaN(double d) {
     return Double.isNaN(d) ? null : d;
-  }
-
-  /** The row of {@code profiles}, field by field in the schema's order. */
-  Row toRow() {
-    StructType s = MonitorTables.PROFILES.schema();
-    Object[] v = new Object[s.size()];
-    v[s.fieldIndex("target")] = target;
-    v[s.fieldIndex("dataset")] = dataset;
-    v[s.fieldIndex("batch")] = batch;
-    v[s.fieldIndex("dataset_version")] = datasetVersion;
-    v[s.fieldIndex("ingested_at")] = ingestedAt;
-    v[s.fieldIndex("column")] = column;
-    v[s.fieldIndex("kind")] = kind;
-    v[s.fieldIndex("data_type")] = dataType;
-    v[s.fieldIndex("rows")] = rows;
-    v[s.fieldIndex("nulls")] = nulls;
-    v[s.fieldIndex("nans")] = nans;
-    v[s.fieldIndex("pos_inf")] = posInf;
-    v[s.fieldIndex("neg_inf")] = negInf;
-    v[s.fieldIndex("min")] = min;
-    v[s.fieldIndex("max")] = max;
-    v[s.fieldIndex("mean")] = mean;
-    v[s.fieldIndex("stddev")] = stddev;
-    v[s.fieldIndex("quantiles")] = quantiles;
-    v[s.fieldIndex("category_counts")] = categoryCounts;
-    v[s.fieldIndex("category_other")] = categoryOther;
-    v[s.fieldIndex("exact")] = exact;
-    v[s.fieldIndex("rank_error")] = rankError;
-    v[s.fieldIndex("sketch")] = sketch;
-    v[s.fieldIndex("profiled_at")] = profiledAt;
-    return RowFactory.create(v);
-  }
-
-  static ColumnProfile of(Row r) {
-    return new ColumnProfile(
-        r.getAs("target"), r.getAs("dataset"), r.getAs("batch"), r.<Long>getAs("dataset_version"),
-        r.getAs("ingested_at"), r.getAs("column"), r.getAs("kind"), r.getAs("data_type"),
-        r.<Long>getAs("rows"), r.<Long>getAs("nulls"), r.<Long>getAs("nans"), r.<Long>getAs("pos_inf"),
-        r.<Long>getAs("neg_inf"), r.getAs("min"), r.getAs("max"), r.getAs("mean"), r.getAs("stddev"),
-        r.isNullAt(r.fieldIndex("quantiles")) ? null : r.getJavaMap(r.fieldIndex("quantiles")),
-        r.isNullAt(r.fieldIndex("category_counts")) ? null : r.getJavaMap(r.fieldIndex("category_counts")),
-        r.getAs("category_other"), r.<Boolean>getAs("exact"), r.<Double>getAs("rank_error"),
-        r.getAs("sketch"), r.getAs("profiled_at"));
   }
 }

@@ -2,7 +2,6 @@ package dev.esteira.monitor;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.lake.Match;
 import dev.esteira.monitor.stats.CategoricalProfile;
 import dev.esteira.monitor.stats.ColumnDrift;
 import dev.esteira.monitor.stats.DriftPolicy;
@@ -16,9 +15,6 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Compares stored profiles of a target — a batch against its baseline, the batch that arrived before
@@ -94,31 +90,15 @@ public final class DriftDetector {
 
   private void write(String target, String dataset, String batch, List<Metric> metrics) {
     Timestamp now = Timestamp.from(Instant.now());
-    StructType s = MonitorTables.DRIFT_METRICS.schema();
-    List<Row> rows = new ArrayList<>();
+    Target t = Target.parse(target);
+    List<DriftStore.DriftMetric> rows = new ArrayList<>();
     for (Metric m : metrics) {
       ColumnDrift.Metric x = m.metric();
-      Object[] v = new Object[s.size()];
-      v[s.fieldIndex("target")] = target;
-      v[s.fieldIndex("dataset")] = dataset;
-      v[s.fieldIndex("batch")] = batch;
-      v[s.fieldIndex("comparison")] = m.comparison();
-      v[s.fieldIndex("reference_batch")] = m.referenceBatch();
-      v[s.fieldIndex("column")] = m.column();
-      v[s.fieldIndex("kind")] = m.kind();
-      v[s.fieldIndex("metric")] = x.metric();
-      v[s.fieldIndex("value")] = Double.isNaN(x.value()) ? null : x.value();
-      v[s.fieldIndex("error_bound")] = x.errorBound();
-      v[s.fieldIndex("threshold")] = x.threshold();
-      v[s.fieldIndex("status")] = x.status().label;
-      v[s.fieldIndex("drifted")] = x.status() == ColumnDrift.Status.DRIFT;
-      v[s.fieldIndex("alerting")] = x.alerting();
-      v[s.fieldIndex("computed_at")] = now;
-      rows.add(RowFactory.create(v));
+      rows.add(new DriftStore.DriftMetric(t, dataset, batch, m.comparison(), m.referenceBatch(), m.column(), m.kind(),
+          x.metric(), Double.isNaN(x.value()) ? null : x.value(), x.errorBound(), x.threshold(), x.status().label,
+          x.status() == ColumnDrift.Status.DRIFT, x.alerting(), now));
     }
-    lake.replace(
-        lake.frame(MonitorTables.DRIFT_METRICS, rows),
-        Match.on(MonitorTables.DRIFT_METRICS).eq("target", target).eq("batch", batch));
+    new DriftStore(lake).replace(t, batch, rows);
   }
 
   /** The profiles of several batches merged column by column: a window, from the sketches alone. */

@@ -6,8 +6,6 @@ import dev.esteira.EsteiraException;
 import dev.esteira.data.DatasetVersion;
 import dev.esteira.data.Datasets;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.lake.Rows;
-import dev.esteira.lake.Match;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
@@ -15,7 +13,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +42,12 @@ public final class GroundTruth {
     }
   }
 
-  public record Result(List<TaskPerformance.Measured> measured, List<String> alerts, int rows) {}
+  public record Result(List<TaskPerformance.Measured> measured, List<Alert> alerts, int rows) {
+    /** Whether any labelled batch decayed (an estimate alone never says so). */
+    public boolean decayed() {
+      return alerts.stream().anyMatch(Alert::isRealizedDecay);
+    }
+  }
 
   /** The labels that have arrived, one per id: {@code row_id}, {@code label} (double). */
   public Dataset<Row> labels(String labelsDataset, String idColumn, String labelColumn) {
@@ -72,30 +74,32 @@ public final class GroundTruth {
         .agg(max_by(col(labelColumn).cast("double"), col("v")).as("label"));
   }
 
-  /** The predictions of {@code model} (of {@code batch} only when not null) with their labels, where arrived. */
-  public Dataset<Row> joined(String model, String batch, Dataset<Row> labels) {
-    Dataset<Row> p = lake.read(MonitorTables.PREDICTIONS).where(col("model").equalTo(model));
-    if (batch != null) {
-      p = p.where(col("batch").equalTo(batch));
-    }
-    p = p.select("version", "batch", "row_id", "prediction", "probability");
-    return p.join(labels, p.col("row_id").equalTo(labels.col("row_id")), "left").drop(labels.col("row_id"));
+  /**
+   * Scored rows ({@code version}, {@code batch}, {@code row_id}, {@code prediction}, {@code probability}:
+   * the {@code scoring} package's {@code PredictionStore.scored}) with their labels, where arrived.
+   */
+  public Dataset<Row> joined(Dataset<Row> scored, Dataset<Row> labels) {
+    return scored.join(labels, scored.col("row_id").equalTo(labels.col("row_id")), "left").drop(labels.col("row_id"));
   }
 
-  public Result evaluate(ModelSpec spec, String labelsDataset, String batch, Decay decay) {
+  /**
+   * Measures the scored rows of {@code spec}'s model (of {@code batch} only when not null: {@code scored}
+   * holds those rows) and replaces what was measured for them.
+   */
+  public Result evaluate(ModelSpec spec, Dataset<Row> scored, String labelsDataset, String batch, Decay decay) {
     Registry registry = new Registry(lake);
     Map<Integer, ModelVersion> versions = new HashMap<>();
     registry.versions(spec.name()).forEach(v -> versions.put(v.version(), v));
     Calibrations calibrations = new Calibrations(lake);
     Map<Integer, Calibration> calibrationByVersion = new HashMap<>();
-    Dataset<Row> joined = joined(spec.name(), batch, labels(labelsDataset, spec.id(), spec.label()));
+    Dataset<Row> joined = joined(scored, labels(labelsDataset, spec.id(), spec.label()));
     List<TaskPerformance.Measured> measured = task.measure(joined, v -> calibrationByVersion.computeIfAbsent(v, k -> {
       ModelVersion mv = versions.get(k);
       return mv == null ? null : calibrations.of(spec, mv);
     }));
     Timestamp now = Timestamp.from(Instant.now());
-    List<Row> rows = new ArrayList<>();
-    List<String> alerts = new ArrayList<>();
+    List<PerformanceStore.Performance> rows = new ArrayList<>();
+    List<Alert> alerts = new ArrayList<>();
     for (TaskPerformance.Measured m : measured) {
       ModelVersion v = versions.get(m.version());
       for (Map.Entry<String, Double> e : m.metrics().entrySet()) {
@@ -109,33 +113,17 @@ public final class GroundTruth {
         boolean alerting = threshold != null && enough && !Double.isNaN(value)
             && (lowerIsBetter ? value > threshold : value < threshold);
         if (alerting) {
-          alerts.add(String.format(Locale.ROOT, "%s decay of %s v%d on batch %s: %s %s = %.4f %s %.4f (validation %.4f %s %.2f; %d labelled)",
+          Alert.Kind kind = m.kind().equals(PerformanceTables.REALIZED) ? Alert.Kind.REALIZED_DECAY : Alert.Kind.ESTIMATED_DECAY;
+          alerts.add(new Alert(kind, spec.name() + " v" + m.version(), m.batch(), e.getKey(), null, value, threshold,
+              String.format(Locale.ROOT, "%s decay of %s v%d on batch %s: %s %s = %.4f %s %.4f (validation %.4f %s %.2f; %d labelled)",
               m.kind(), spec.name(), m.version(), m.batch(), m.kind(), e.getKey(), value,
-              lowerIsBetter ? "above" : "below", threshold, reference, lowerIsBetter ? "+" : "-", drop, m.labelled()));
+              lowerIsBetter ? "above" : "below", threshold, reference, lowerIsBetter ? "+" : "-", drop, m.labelled())));
         }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("model", spec.name());
-        r.put("version", m.version());
-        r.put("batch", m.batch());
-        r.put("kind", m.kind());
-        r.put("metric", e.getKey());
-        r.put("value", Double.isNaN(value) ? null : value);
-        r.put("labelled", m.labelled());
-        r.put("predictions", m.predictions());
-        r.put("reference", reference);
-        r.put("threshold", threshold);
-        r.put("alerting", alerting);
-        r.put("computed_at", now);
-        rows.add(Rows.of(PerformanceTables.PERFORMANCE.schema(), r));
+        rows.add(new PerformanceStore.Performance(spec.name(), m.version(), m.batch(), m.kind(), e.getKey(),
+            Double.isNaN(value) ? null : value, m.labelled(), m.predictions(), reference, threshold, alerting, now));
       }
     }
-    // Everything measured for the model (or the batch) is replaced in one commit: a rerun, or a rerun
-    // with more labels, leaves one row per key.
-    Match measuredRows = Match.on(PerformanceTables.PERFORMANCE).eq("model", spec.name());
-    if (batch != null) {
-      measuredRows = measuredRows.eq("batch", batch);
-    }
-    lake.replace(lake.frame(PerformanceTables.PERFORMANCE, rows), measuredRows);
+    new PerformanceStore(lake).replace(spec.name(), batch, rows);
     return new Result(measured, alerts, rows.size());
   }
 }

@@ -2,7 +2,6 @@ package dev.esteira.monitor;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.*;
@@ -10,31 +9,17 @@ import static org.apache.spark.sql.types.DataTypes.*;
 import dev.esteira.lake.MetaTable;
 import dev.esteira.lake.Migration;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The tables the {@code monitor} package owns. Profiles and drift metrics are keyed by what is
- * monitored, the {@code target}: {@code dataset:NAME} for a dataset's columns (with or without a model),
+ * The tables the {@code monitor} package owns ({@code predictions} belongs to {@code scoring}). Profiles
+ * and drift metrics are keyed by what is monitored, the {@code target} ({@link Target}): {@code dataset:NAME} for a dataset's columns (with or without a model),
  * {@code model:NAME:vN} for the outputs of one model version.
  */
 public final class MonitorTables {
   private MonitorTables() {}
 
-  /** Schema version 1 (Esteira 0.1) of the three tables, for their migrations. */
-  static final StructType PREDICTIONS_V1 =
-      new StructType()
-          .add("model", StringType, false)
-          .add("version", IntegerType, false)
-          .add("dataset", StringType, false)
-          .add("dataset_version", LongType, false)
-          .add("batch", StringType, false)
-          .add("row_id", StringType, false)
-          .add("prediction", DoubleType, false)
-          .add("probability", DoubleType, true)
-          .add("features", StringType, true)
-          .add("scored_at", TimestampType, false);
-
+  /** Schema version 1 (Esteira 0.1) of the two tables, for their migrations. */
   static final StructType PROFILES_V1 =
       new StructType()
           .add("dataset", StringType, false)
@@ -71,30 +56,6 @@ public final class MonitorTables {
           .add("drifted", BooleanType, false)
           .add("alerting", BooleanType, false)
           .add("computed_at", TimestampType, false);
-
-  public static final MetaTable PREDICTIONS =
-      new MetaTable(
-          "predictions",
-          new StructType()
-              .add("model", StringType, false)
-              .add("version", IntegerType, false)
-              .add("dataset", StringType, false)
-              .add("dataset_version", LongType, false)
-              .add("batch", StringType, false)
-              .add("row_id", StringType, false)
-              .add("prediction", DoubleType, false)
-              .add("probability", DoubleType, true)
-              .add("features", createMapType(StringType, StringType), true)
-              .add("scored_at", TimestampType, false),
-          List.of("model", "version", "batch", "row_id"),
-          "one row per scored row and model version, so two versions can score the same batch side by side; partitioned by batch",
-          List.of("batch"))
-          .withMigrations(
-              new Migration(
-                  PREDICTIONS_V1,
-                  "key (model, version, batch, row_id); features a map instead of JSON text",
-                  (lake, rows) -> rows.withColumn("features",
-                      from_json(col("features"), createMapType(StringType, StringType), Map.of()))));
 
   public static final MetaTable PROFILES =
       new MetaTable(

@@ -10,7 +10,6 @@ import dev.esteira.data.Datasets;
 import dev.esteira.data.Datasets.VersionedFrame;
 import dev.esteira.data.PassAlong;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.lake.Match;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -66,6 +65,16 @@ public final class Profiler {
       };
     }
 
+    /** A number: moments and a quantile sketch. */
+    public static Monitored numeric(String name, String dataType) {
+      return new Monitored(name, ColumnAccumulator.Kind.NUMERIC, dataType);
+    }
+
+    /** A category: counts per value, or frequent items past the cap. */
+    public static Monitored categorical(String name, String dataType) {
+      return new Monitored(name, ColumnAccumulator.Kind.CATEGORICAL, dataType);
+    }
+
     public static Monitored of(DatasetSpec.Column c) {
       boolean categorical = c.type().equals("string") || c.type().equals("boolean");
       return new Monitored(
@@ -73,12 +82,14 @@ public final class Profiler {
     }
   }
 
+  /** The stored form of {@link Target#dataset}. */
   public static String datasetTarget(String dataset) {
-    return "dataset:" + dataset;
+    return Target.dataset(dataset).format();
   }
 
+  /** The stored form of {@link Target#modelOutputs}. */
   public static String modelTarget(String model, int version) {
-    return "model:" + model + ":v" + version;
+    return Target.modelOutputs(model, version).format();
   }
 
   /** Profiles the feature columns of a dataset batch under the target {@code dataset:NAME}. */
@@ -139,9 +150,7 @@ public final class Profiler {
 
   /** Replaces the stored profiles of the origin's batch of its target by {@code profiles}. */
   private List<ColumnProfile> store(ColumnProfile.Origin origin, List<ColumnProfile> profiles) {
-    lake.replace(
-        lake.frame(MonitorTables.PROFILES, profiles.stream().map(ColumnProfile::toRow).toList()),
-        Match.on(MonitorTables.PROFILES).eq("target", origin.target()).eq("batch", origin.batch()));
+    new ProfileStore(lake).replace(Target.parse(origin.target()), origin.batch(), profiles);
     return profiles;
   }
 
@@ -296,18 +305,7 @@ public final class Profiler {
 
   /** The stored profiles of several batches of a target, by batch, in one read. */
   public Map<String, List<ColumnProfile>> stored(String target, Collection<String> batches) {
-    Map<String, List<ColumnProfile>> out = new LinkedHashMap<>();
-    if (batches.isEmpty() || !lake.exists(MonitorTables.PROFILES)) {
-      return out;
-    }
-    for (Row r :
-        lake.read(MonitorTables.PROFILES)
-            .where(col("target").equalTo(target).and(col("batch").isin(batches.toArray())))
-            .collectAsList()) {
-      ColumnProfile p = ColumnProfile.of(r);
-      out.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p);
-    }
-    return out;
+    return new ProfileStore(lake).profiles(Target.parse(target), batches);
   }
 
   /** A profiled batch and when it arrived: the dataset version that ingested it, then its ingest time. */
@@ -315,18 +313,7 @@ public final class Profiler {
 
   /** The profiled batches of a target in arrival order, oldest first (one small read). */
   public List<Arrival> arrivals(String target) {
-    if (!lake.exists(MonitorTables.PROFILES)) {
-      return List.of();
-    }
-    List<Arrival> out = new ArrayList<>();
-    for (Row r :
-        lake.read(MonitorTables.PROFILES)
-            .where(col("target").equalTo(target))
-            .select("batch", "dataset_version", "ingested_at")
-            .distinct()
-            .collectAsList()) {
-      out.add(new Arrival(r.getAs("batch"), r.<Long>getAs("dataset_version"), r.getAs("ingested_at")));
-    }
+    List<Arrival> out = new ArrayList<>(new ProfileStore(lake).arrivals(Target.parse(target)));
     out.sort(Comparator.comparingLong(Arrival::datasetVersion).thenComparing(Arrival::ingestedAt));
     return out;
   }

@@ -2,24 +2,25 @@ package dev.esteira.report;
 
 import static dev.esteira.report.Html.esc;
 import static dev.esteira.report.Html.num;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.Progress;
-import dev.esteira.data.DatasetTables;
+import dev.esteira.data.DatasetVersion;
+import dev.esteira.data.Datasets;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.ml.RunTables;
-import dev.esteira.monitor.MonitorTables;
+import dev.esteira.monitor.ColumnProfile;
+import dev.esteira.monitor.DriftStore;
+import dev.esteira.monitor.ProfileStore;
+import dev.esteira.monitor.Target;
 import dev.esteira.registry.GateResult;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.RegistryTables;
 import dev.esteira.registry.Stage;
 import dev.esteira.registry.Transition;
+import dev.esteira.scoring.PredictionStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -58,19 +58,14 @@ public final class Reports {
   public List<String> models() {
     TreeSet<String> out = new TreeSet<>();
     for (Row r : lake.read(RegistryTables.MODELS).select("model").distinct().collectAsList()) {
-      out.add(r.getString(0));
+      out.add(r.getAs("model"));
     }
     return new ArrayList<>(out);
   }
 
   /** Every dataset with stored profiles (a monitored dataset), sorted. */
   public List<String> monitoredDatasets() {
-    TreeSet<String> out = new TreeSet<>();
-    for (Row r : lake.read(MonitorTables.PROFILES).where(col("target").startsWith("dataset:"))
-        .select("dataset").distinct().collectAsList()) {
-      out.add(r.getString(0));
-    }
-    return new ArrayList<>(out);
+    return new ArrayList<>(new ProfileStore(lake).monitoredDatasets());
   }
 
   /**
@@ -196,18 +191,15 @@ public final class Reports {
         + "(replayed from the registry's log) and its holdout metrics from training.", versionsBody));
 
     // Scoring per batch, per version (several versions on one batch: a shadow comparison).
-    Dataset<Row> preds = lake.read(MonitorTables.PREDICTIONS).where(col("model").equalTo(model));
-    List<Row> perBatch = preds.groupBy("version", "batch")
-        .agg(count(lit(1)).as("rows"), avg("probability").as("mean_probability"), avg("prediction").as("positive_rate"),
-            min("dataset_version").as("dv"))
-        .orderBy("dv", "batch", "version").collectAsList();
+    PredictionStore predictions = new PredictionStore(lake);
+    List<PredictionStore.BatchSummary> perBatch = predictions.summaries(model);
     List<String> batches = new ArrayList<>();
     Set<Integer> scoredVersions = new TreeSet<>();
-    for (Row r : perBatch) {
-      if (!batches.contains(r.<String>getAs("batch"))) {
-        batches.add(r.getAs("batch"));
+    for (PredictionStore.BatchSummary r : perBatch) {
+      if (!batches.contains(r.batch())) {
+        batches.add(r.batch());
       }
-      scoredVersions.add(r.<Integer>getAs("version"));
+      scoredVersions.add(r.version());
     }
     Map<String, double[]> rowsSeries = new LinkedHashMap<>();
     Map<String, double[]> probSeries = new LinkedHashMap<>();
@@ -216,12 +208,12 @@ public final class Reports {
       double[] a = nans(batches.size());
       double[] p = nans(batches.size());
       double[] q = nans(batches.size());
-      for (Row r : perBatch) {
-        if (r.<Integer>getAs("version") == v) {
-          int i = batches.indexOf(r.<String>getAs("batch"));
-          a[i] = r.<Long>getAs("rows");
-          p[i] = r.isNullAt(r.fieldIndex("mean_probability")) ? Double.NaN : r.<Double>getAs("mean_probability");
-          q[i] = r.<Double>getAs("positive_rate");
+      for (PredictionStore.BatchSummary r : perBatch) {
+        if (r.version() == v) {
+          int i = batches.indexOf(r.batch());
+          a[i] = r.rows();
+          p[i] = r.meanProbability() == null ? Double.NaN : r.meanProbability();
+          q[i] = r.meanPrediction();
         }
       }
       rowsSeries.put("v" + v, a);
@@ -238,25 +230,13 @@ public final class Reports {
         + "arrival order: a moving mean probability or positive share is the first sign of prediction drift.", scoring));
 
     // Shadow comparisons: two versions on the same rows.
-    List<Row> shadow = new ArrayList<>();
-    if (scoredVersions.size() > 1) {
-      Dataset<Row> a = preds.select(col("batch"), col("row_id"), col("version").as("va"), col("prediction").as("pa"),
-          col("probability").as("qa"));
-      Dataset<Row> b = preds.select(col("batch").as("b_batch"), col("row_id").as("b_row"), col("version").as("vb"),
-          col("prediction").as("pb"), col("probability").as("qb"));
-      shadow = a.join(b, a.col("batch").equalTo(b.col("b_batch")).and(a.col("row_id").equalTo(b.col("b_row")))
-              .and(a.col("va").lt(b.col("vb"))))
-          .groupBy("batch", "va", "vb")
-          .agg(count(lit(1)).as("rows"), avg(col("pa").equalTo(col("pb")).cast("double")).as("agreement"),
-              avg(col("qb").minus(col("qa"))).as("mean_probability_delta"))
-          .orderBy("batch", "va", "vb").collectAsList();
-    }
+    List<PredictionStore.Agreement> shadow = scoredVersions.size() > 1 ? predictions.agreements(model) : List.of();
     List<List<String>> shadowRows = new ArrayList<>();
-    for (Row r : shadow) {
-      shadowRows.add(List.of(esc(r.getAs("batch")), "v" + r.getAs("va") + " vs v" + r.getAs("vb"),
-          "<span class=\"n\">" + r.getAs("rows") + "</span>",
-          "<span class=\"n\" data-agreement=\"" + r.getAs("agreement") + "\">" + num(r.<Double>getAs("agreement")) + "</span>",
-          "<span class=\"n\">" + (r.isNullAt(r.fieldIndex("mean_probability_delta")) ? "" : num(r.<Double>getAs("mean_probability_delta"))) + "</span>"));
+    for (PredictionStore.Agreement r : shadow) {
+      shadowRows.add(List.of(esc(r.batch()), "v" + r.version() + " vs v" + r.otherVersion(),
+          "<span class=\"n\">" + r.rows() + "</span>",
+          "<span class=\"n\" data-agreement=\"" + r.agreement() + "\">" + num(r.agreement()) + "</span>",
+          "<span class=\"n\">" + (r.meanProbabilityDelta() == null ? "" : num(r.meanProbabilityDelta())) + "</span>"));
     }
     body.append(Html.section("shadow", "Shadow comparisons", "Batches scored by two versions side by side (a champion "
         + "and a shadow challenger): how often they agree on the same rows.",
@@ -264,12 +244,12 @@ public final class Reports {
             : Html.table(List.of("batch", "versions", "rows", "agreement", "mean probability difference"), shadowRows, "shadow")));
 
     // Prediction drift.
-    Dataset<Row> outDrift = lake.read(MonitorTables.DRIFT_METRICS).where(col("target").startsWith("model:" + model + ":v"));
+    List<DriftStore.DriftMetric> outDrift = new DriftStore(lake).modelOutputMetrics(model);
     body.append(Html.section("prediction-drift", "Prediction drift",
         "Each version's outputs on a batch against its outputs on its training batch (comparison with the baseline).",
         driftMap("prediction-drift-map", outDrift, true, batches)));
 
-    // Performance (ground truth), kept apart: its table is being introduced elsewhere.
+    // Performance on ground truth.
     body.append(Html.section("performance", "Performance over time",
         "Metrics of each version on batches whose labels have arrived (realized) or estimated before they do.",
         PerformanceSection.render(lake, model, batches)));
@@ -350,32 +330,34 @@ public final class Reports {
 
   /** The HTML page of one monitored dataset. */
   public String datasetPage(String dataset) {
-    String target = "dataset:" + dataset;
+    Target target = Target.dataset(dataset);
     StringBuilder body = new StringBuilder();
-    List<Row> versions = lake.read(DatasetTables.DATASET_VERSIONS).where(col("dataset").equalTo(dataset))
-        .orderBy("version", "created_at").collectAsList();
-    Dataset<Row> profiles = lake.read(MonitorTables.PROFILES).where(col("target").equalTo(target));
-    List<Row> prof = profiles.drop("sketch").orderBy("dataset_version", "ingested_at", "batch", "column").collectAsList();
+    List<DatasetVersion> versions = new ArrayList<>(new Datasets(lake).versions(dataset));
+    versions.sort(java.util.Comparator.comparingLong(DatasetVersion::version).thenComparing(DatasetVersion::createdAt));
+    List<ColumnProfile> prof = new ProfileStore(lake).summaries(target);
     List<String> batches = new ArrayList<>();
     LinkedHashSet<String> columns = new LinkedHashSet<>();
-    for (Row r : prof) {
-      if (!batches.contains(r.<String>getAs("batch"))) {
-        batches.add(r.getAs("batch"));
+    for (ColumnProfile r : prof) {
+      if (!batches.contains(r.batch())) {
+        batches.add(r.batch());
       }
-      columns.add(r.getAs("column"));
+      columns.add(r.column());
     }
-    Dataset<Row> drift = lake.read(MonitorTables.DRIFT_METRICS).where(col("target").equalTo(target));
-    List<Row> baselineRefs = drift.where(col("comparison").equalTo("baseline")).groupBy("reference_batch").count()
-        .orderBy(col("count").desc()).collectAsList();
-    String baseline = baselineRefs.isEmpty() ? (batches.isEmpty() ? null : batches.get(0)) : baselineRefs.get(0).getString(0);
+    List<DriftStore.DriftMetric> drift = new DriftStore(lake).metrics(target);
+    // The baseline is the reference batch most baseline comparisons used.
+    Map<String, Long> baselineRefs = new LinkedHashMap<>();
+    drift.stream().filter(m -> m.comparison().equals("baseline"))
+        .forEach(m -> baselineRefs.merge(m.referenceBatch(), 1L, Long::sum));
+    String baseline = baselineRefs.isEmpty() ? (batches.isEmpty() ? null : batches.get(0))
+        : baselineRefs.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
 
     // Batches.
     List<List<String>> vrows = new ArrayList<>();
-    for (Row r : versions) {
-      vrows.add(List.of(esc(r.getAs("batch")), "<span class=\"n\">" + r.getAs("version") + "</span>",
-          "<span class=\"n\" data-batch=\"" + esc(r.getAs("batch")) + "\" data-rows=\"" + r.getAs("row_count") + "\">"
-              + r.getAs("row_count") + "</span>",
-          esc(r.getAs("tag")), esc(r.getAs("contract_status")), esc(r.getAs("expectations_status")), esc(r.getAs("created_at"))));
+    for (DatasetVersion r : versions) {
+      vrows.add(List.of(esc(r.batch()), "<span class=\"n\">" + r.version() + "</span>",
+          "<span class=\"n\" data-batch=\"" + esc(r.batch()) + "\" data-rows=\"" + r.rowCount() + "\">"
+              + r.rowCount() + "</span>",
+          esc(r.tag()), esc(r.contractStatus()), esc(r.expectationsStatus()), esc(r.createdAt())));
     }
     body.append(Html.section("batches", "Batches", "Every ingested batch of the dataset, the Delta version that holds it, "
         + "and its contract and expectation results.",
@@ -393,10 +375,9 @@ public final class Reports {
     for (String c : columns) {
       nullRates.put(c, nans(batches.size()));
     }
-    for (Row r : prof) {
-      long rowsN = r.<Long>getAs("rows");
-      nullRates.get(r.<String>getAs("column"))[batches.indexOf(r.<String>getAs("batch"))] =
-          rowsN == 0 ? Double.NaN : r.<Long>getAs("nulls") / (double) rowsN;
+    for (ColumnProfile r : prof) {
+      long rowsN = r.rows();
+      nullRates.get(r.column())[batches.indexOf(r.batch())] = rowsN == 0 ? Double.NaN : r.nulls() / (double) rowsN;
     }
     body.append(Html.section("nulls", "Null rates", "The share of nulls of each column per batch, from the profiles.",
         batches.isEmpty() ? Html.empty("No profile.")
@@ -414,10 +395,10 @@ public final class Reports {
       }
     }
     for (String c : columns) {
-      Map<String, Row> byBatch = new LinkedHashMap<>();
+      Map<String, ColumnProfile> byBatch = new LinkedHashMap<>();
       for (String b : shown) {
-        for (Row r : prof) {
-          if (r.getAs("column").equals(c) && r.getAs("batch").equals(b)) {
+        for (ColumnProfile r : prof) {
+          if (r.column().equals(c) && r.batch().equals(b)) {
             byBatch.put(b, r);
           }
         }
@@ -425,15 +406,15 @@ public final class Reports {
       if (byBatch.isEmpty()) {
         continue;
       }
-      Row any = byBatch.values().iterator().next();
-      if ("numeric".equals(any.getAs("kind"))) {
+      ColumnProfile any = byBatch.values().iterator().next();
+      if ("numeric".equals(any.kind())) {
         List<String> qs = List.of("p01", "p05", "p25", "p50", "p75", "p95", "p99");
         Map<String, double[]> s = new LinkedHashMap<>();
-        for (Map.Entry<String, Row> e : byBatch.entrySet()) {
-          Row r = e.getValue();
+        for (Map.Entry<String, ColumnProfile> e : byBatch.entrySet()) {
+          ColumnProfile r = e.getValue();
           double[] v = nans(qs.size());
-          if (!r.isNullAt(r.fieldIndex("quantiles"))) {
-            Map<String, Double> q = r.getJavaMap(r.fieldIndex("quantiles"));
+          if (r.quantiles() != null) {
+            Map<String, Double> q = r.quantiles();
             for (int i = 0; i < qs.size(); i++) {
               Double d = q.get(qs.get(i));
               v[i] = d == null ? Double.NaN : d;
@@ -444,9 +425,9 @@ public final class Reports {
         dist.append(Svg.lines("quantiles-" + c, c + ": quantiles", qs, s, c, false));
       } else {
         TreeSet<String> cats = new TreeSet<>();
-        for (Row r : byBatch.values()) {
-          if (!r.isNullAt(r.fieldIndex("category_counts"))) {
-            cats.addAll(r.<String, Long>getJavaMap(r.fieldIndex("category_counts")).keySet());
+        for (ColumnProfile r : byBatch.values()) {
+          if (r.categoryCounts() != null) {
+            cats.addAll(r.categoryCounts().keySet());
           }
         }
         List<String> catList = new ArrayList<>(cats);
@@ -454,13 +435,13 @@ public final class Reports {
           continue;
         }
         Map<String, double[]> s = new LinkedHashMap<>();
-        for (Map.Entry<String, Row> e : byBatch.entrySet()) {
-          Row r = e.getValue();
+        for (Map.Entry<String, ColumnProfile> e : byBatch.entrySet()) {
+          ColumnProfile r = e.getValue();
           double[] v = new double[catList.size()];
-          if (!r.isNullAt(r.fieldIndex("category_counts"))) {
-            Map<String, Long> cc = r.getJavaMap(r.fieldIndex("category_counts"));
+          if (r.categoryCounts() != null) {
+            Map<String, Long> cc = r.categoryCounts();
             long total = cc.values().stream().mapToLong(Long::longValue).sum()
-                + (r.isNullAt(r.fieldIndex("category_other")) ? 0 : r.<Long>getAs("category_other"));
+                + (r.categoryOther() == null ? 0 : r.categoryOther());
             for (int i = 0; i < v.length; i++) {
               Long n = cc.get(catList.get(i));
               v[i] = total == 0 ? Double.NaN : (n == null ? 0 : n) / (double) total;
@@ -479,19 +460,23 @@ public final class Reports {
         nav("batches", "drift", "nulls", "distributions"), body.toString());
   }
 
-  private static String alertsTable(Dataset<Row> drift) {
-    List<Row> alerts = drift.where(col("alerting").and(col("status").isin("drift", "inconclusive")))
-        .orderBy("batch", "column", "comparison", "metric").collectAsList();
+  private static String alertsTable(List<DriftStore.DriftMetric> drift) {
     List<List<String>> rows = new ArrayList<>();
-    for (Row r : alerts) {
-      rows.add(List.of(esc(r.getAs("batch")), esc(r.getAs("column")), esc(r.getAs("comparison")) + " (" + esc(r.getAs("reference_batch")) + ")",
-          esc(r.getAs("metric")), "<span class=\"n\">" + (r.isNullAt(r.fieldIndex("value")) ? "" : num(r.<Double>getAs("value"))) + "</span>",
-          "<span class=\"n\">" + (r.isNullAt(r.fieldIndex("threshold")) ? "" : num(r.<Double>getAs("threshold"))) + "</span>",
-          esc(r.getAs("status"))));
+    for (DriftStore.DriftMetric r : drift) {
+      if (!r.alerting() || !List.of("drift", "inconclusive").contains(r.status())) {
+        continue;
+      }
+      rows.add(List.of(esc(r.batch()), esc(r.column()), esc(r.comparison()) + " (" + esc(r.referenceBatch()) + ")",
+          esc(r.metric()), "<span class=\"n\">" + (r.value() == null ? "" : num(r.value())) + "</span>",
+          "<span class=\"n\">" + (r.threshold() == null ? "" : num(r.threshold())) + "</span>",
+          esc(r.status())));
     }
     return rows.isEmpty() ? Html.empty("No alert.")
         : Html.table(List.of("batch", "column", "compared with", "metric", "value", "threshold", "status"), rows, "alerts");
   }
+
+  /** One cell of the drift heat map: the baseline comparisons of a column of a target's batch, counted. */
+  private record DriftCell(Target target, String column, String batch, long drifted, long inconclusive, long decided) {}
 
   /**
    * A heat map of the baseline comparison: one cell per column (per version for model outputs) and batch.
@@ -499,27 +484,33 @@ public final class Reports {
    * {@code insufficient_data} when every deciding metric had too few rows, else {@code ok}; its value is
    * the number of drifted metrics.
    */
-  static String driftMap(String id, Dataset<Row> drift, boolean perVersion, List<String> batchOrder) {
-    List<Row> cells = drift.where(col("comparison").equalTo("baseline"))
-        .groupBy("target", "column", "batch")
-        .agg(org.apache.spark.sql.functions.sum(col("drifted").cast("int")).as("drifted"),
-            org.apache.spark.sql.functions.sum(col("status").equalTo("inconclusive").cast("int")).as("inconclusive"),
-            org.apache.spark.sql.functions.sum(col("status").isin("ok", "drift", "inconclusive").cast("int")).as("decided"),
-            min("computed_at").as("at"))
-        .orderBy("target", "column").collectAsList();
+  static String driftMap(String id, List<DriftStore.DriftMetric> drift, boolean perVersion, List<String> batchOrder) {
+    Map<List<Object>, DriftCell> byCell = new LinkedHashMap<>();
+    for (DriftStore.DriftMetric m : drift) {
+      if (!m.comparison().equals("baseline")) {
+        continue;
+      }
+      List<Object> key = List.of(m.target(), m.column(), m.batch());
+      DriftCell c = byCell.getOrDefault(key, new DriftCell(m.target(), m.column(), m.batch(), 0, 0, 0));
+      byCell.put(key, new DriftCell(c.target(), c.column(), c.batch(), c.drifted() + (m.drifted() ? 1 : 0),
+          c.inconclusive() + (m.status().equals("inconclusive") ? 1 : 0),
+          c.decided() + (List.of("ok", "drift", "inconclusive").contains(m.status()) ? 1 : 0)));
+    }
+    List<DriftCell> cells = new ArrayList<>(byCell.values());
+    cells.sort(java.util.Comparator.comparing((DriftCell c) -> c.target().format()).thenComparing(DriftCell::column));
     if (cells.isEmpty()) {
       return Html.empty("No drift computed yet.");
     }
     List<String> rows = new ArrayList<>();
     List<String> cols = new ArrayList<>();
     for (String b : batchOrder) {
-      if (cells.stream().anyMatch(r -> r.getAs("batch").equals(b))) {
+      if (cells.stream().anyMatch(r -> r.batch().equals(b))) {
         cols.add(b);
       }
     }
-    for (Row r : cells) {
-      if (!cols.contains(r.<String>getAs("batch"))) {
-        cols.add(r.getAs("batch"));
+    for (DriftCell r : cells) {
+      if (!cols.contains(r.batch())) {
+        cols.add(r.batch());
       }
       String name = rowName(r, perVersion);
       if (!rows.contains(name)) {
@@ -527,24 +518,20 @@ public final class Reports {
       }
     }
     Svg.Cell[][] grid = new Svg.Cell[rows.size()][cols.size()];
-    for (Row r : cells) {
-      long drifted = r.<Long>getAs("drifted");
-      long inconclusive = r.<Long>getAs("inconclusive");
-      long decided = r.<Long>getAs("decided");
-      String status = drifted > 0 ? "drift" : inconclusive > 0 ? "inconclusive" : decided == 0 ? "insufficient_data" : "ok";
+    for (DriftCell r : cells) {
+      long drifted = r.drifted();
+      String status = drifted > 0 ? "drift" : r.inconclusive() > 0 ? "inconclusive" : r.decided() == 0 ? "insufficient_data" : "ok";
       String label = status + (drifted > 0 ? " (" + drifted + " metrics)" : "");
-      grid[rows.indexOf(rowName(r, perVersion))][cols.indexOf(r.<String>getAs("batch"))] = new Svg.Cell(status, drifted, label);
+      grid[rows.indexOf(rowName(r, perVersion))][cols.indexOf(r.batch())] = new Svg.Cell(status, drifted, label);
     }
     return "<div class=\"charts\">" + Svg.heatMap(id, "Drift against the baseline, per column and batch", rows, cols, grid) + "</div>";
   }
 
-  private static String rowName(Row r, boolean perVersion) {
-    String c = r.getAs("column");
-    if (!perVersion) {
-      return c;
+  private static String rowName(DriftCell r, boolean perVersion) {
+    if (perVersion && r.target() instanceof Target.ModelOutputTarget t) {
+      return "v" + t.version() + " " + r.column();
     }
-    String t = r.getAs("target");
-    return t.substring(t.lastIndexOf(':') + 1) + " " + c;
+    return r.column();
   }
 
   private static double[] nans(int n) {

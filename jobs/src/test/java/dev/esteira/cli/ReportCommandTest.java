@@ -14,6 +14,7 @@ import dev.esteira.monitor.MonitorTables;
 import dev.esteira.monitor.Monitoring;
 import dev.esteira.monitor.Profiler;
 import dev.esteira.registry.RegistryTables;
+import dev.esteira.scoring.PredictionTables;
 import dev.esteira.testing.Csv;
 import dev.esteira.testing.TestSpark;
 import java.nio.charset.StandardCharsets;
@@ -144,12 +145,12 @@ class ReportCommandTest {
           m.put("prediction", p[i] > 0.5 ? 1.0 : 0.0);
           m.put("probability", p[i]);
           m.put("scored_at", new Timestamp(0));
-          rows.add(Rows.of(MonitorTables.PREDICTIONS.schema(), m));
+          rows.add(Rows.of(PredictionTables.PREDICTIONS.schema(), m));
         }
         PROBABILITIES.put(v * 100 + (batch.equals("day-01") ? 1 : 2), p);
       }
     }
-    lake.append(MonitorTables.PREDICTIONS, rows);
+    lake.append(PredictionTables.PREDICTIONS, rows);
   }
 
   /** data-value of the mark in {@code chart} with the given series and x, or NaN when there is none. */
@@ -283,17 +284,16 @@ class ReportCommandTest {
 
   @Test
   void performanceIsShownWhenTheTableExists() {
-    // The performance table of the ground-truth work (issue #8), long form: one row per version, batch,
-    // kind and metric. Written here as plain Delta rows; the page was built above without it.
-    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-        .add("model", "string").add("version", "int").add("batch", "string").add("kind", "string")
-        .add("metric", "string").add("value", "double").add("labelled", "long").add("predictions", "long");
-    List<Row> rows = List.of(
-        RowFactory.create("loan_default", 1, "day-01", "realized", "auc_roc", 0.61, 50L, 50L),
-        RowFactory.create("loan_default", 1, "day-01", "realized", "tp", 17.0, 50L, 50L),
-        RowFactory.create("loan_default", 1, "day-02", "estimated", "auc_roc", 0.58, 0L, 50L),
-        RowFactory.create("other_model", 1, "day-01", "realized", "auc_roc", 0.99, 50L, 50L));
-    lake.spark().createDataFrame(rows, schema).write().format("delta").mode("overwrite").save(lake.root() + "/performance");
+    // Rows of the performance table, written through its store as the performance job writes them; the
+    // page was built above without them.
+    java.sql.Timestamp at = new java.sql.Timestamp(0);
+    dev.esteira.monitor.PerformanceStore store = new dev.esteira.monitor.PerformanceStore(lake);
+    store.replace("loan_default", null, List.of(
+        new dev.esteira.monitor.PerformanceStore.Performance("loan_default", 1, "day-01", "realized", "auc_roc", 0.61, 50L, 50L, null, null, false, at),
+        new dev.esteira.monitor.PerformanceStore.Performance("loan_default", 1, "day-01", "realized", "tp", 17.0, 50L, 50L, null, null, false, at),
+        new dev.esteira.monitor.PerformanceStore.Performance("loan_default", 1, "day-02", "estimated", "auc_roc", 0.58, 0L, 50L, null, null, false, at)));
+    store.replace("other_model", null, List.of(
+        new dev.esteira.monitor.PerformanceStore.Performance("other_model", 1, "day-01", "realized", "auc_roc", 0.99, 50L, 50L, null, null, false, at)));
     String page = new dev.esteira.report.Reports(lake, dev.esteira.Progress.NONE).modelPage("loan_default");
     assertFalse(page.contains("No performance recorded yet"));
     assertEquals(0.61, value(page, "performance", "v1 realized auc_roc", "day-01"), 1e-12);

@@ -19,14 +19,14 @@ import dev.esteira.ml.Risk;
 import dev.esteira.ml.Run;
 import dev.esteira.ml.Task;
 import dev.esteira.ml.Trainer;
-import dev.esteira.monitor.MonitorTables;
 import dev.esteira.monitor.Monitoring;
-import dev.esteira.monitor.Scorer;
 import dev.esteira.registry.GateResult;
 import dev.esteira.registry.Gates;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.Stage;
+import dev.esteira.scoring.PredictionTables;
+import dev.esteira.scoring.Scorer;
 import dev.esteira.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,7 +240,7 @@ class TasksTest {
     for (Row row : model.transform(day.frame()).select("house_id", "prediction").collectAsList()) {
       expected.put(row.getString(0), row.getDouble(1));
     }
-    List<Row> logged = lake.read(MonitorTables.PREDICTIONS)
+    List<Row> logged = lake.read(PredictionTables.PREDICTIONS)
         .where(col("model").equalTo("house_price").and(col("batch").equalTo("day-01")))
         .select("row_id", "prediction", "probability").collectAsList();
     assertEquals(60, logged.size());
@@ -325,7 +325,7 @@ class TasksTest {
     new Scorer(lake).score(spec, datasets.readBatch("customers", "day-01"),
         Monitoring.profiler(lake, TestSpark.config().drift()));
     long k = c.stream().distinct().count();
-    List<Row> logged = lake.read(MonitorTables.PREDICTIONS).where(col("model").equalTo("customer_segments"))
+    List<Row> logged = lake.read(PredictionTables.PREDICTIONS).where(col("model").equalTo("customer_segments"))
         .select("prediction").collectAsList();
     assertEquals(60, logged.size());
     for (Row r : logged) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.esteira.demo.DemoData;
 import dev.esteira.monitor.BinaryPerformance;
-import dev.esteira.monitor.MonitorTables;
 import dev.esteira.monitor.PerformanceTables;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.Stage;
@@ -14,6 +13,7 @@ import dev.esteira.jobs.JobContext;
 import dev.esteira.jobs.JobOutput;
 import dev.esteira.jobs.JobParams;
 import dev.esteira.jobs.Jobs;
+import dev.esteira.scoring.PredictionTables;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -108,7 +108,7 @@ class ClosedLoopTest {
     for (int d = 1; d <= DAYS; d++) {
       String batch = "day-" + DemoData.day(d);
       Map<String, Integer> labels = labelsOf(d);
-      List<Row> preds = f.lake.read(MonitorTables.PREDICTIONS).where(col("batch").equalTo(batch))
+      List<Row> preds = f.lake.read(PredictionTables.PREDICTIONS).where(col("batch").equalTo(batch))
           .select("row_id", "prediction", "probability").collectAsList();
       int n = preds.size(), tp = 0, fp = 0, tn = 0, fn = 0;
       double[] score = new double[n];
@@ -249,7 +249,7 @@ class ClosedLoopTest {
     assertEquals("waiting", waiting.data().get("state"), waiting.message());
     assertEquals(1, registry.requireProduction("loan_default").version());
     assertEquals(List.of(1, 2), versionsThatScored("day-07"));
-    assertEquals(2000, f.lake.read(MonitorTables.PREDICTIONS)
+    assertEquals(2000, f.lake.read(PredictionTables.PREDICTIONS)
         .where(col("batch").equalTo("day-07").and(col("version").equalTo(2))).count());
 
     // Day 7's labels arrive (with day 10's file): a margin of 0.5 no challenger can pass.
@@ -290,7 +290,7 @@ class ClosedLoopTest {
   }
 
   static List<Integer> versionsThatScored(String batch) {
-    return f.lake.read(MonitorTables.PREDICTIONS).where(col("batch").equalTo(batch)).select("version").distinct()
+    return f.lake.read(PredictionTables.PREDICTIONS).where(col("batch").equalTo(batch)).select("version").distinct()
         .orderBy("version").collectAsList().stream().map(r -> r.getInt(0)).toList();
   }
 

@@ -10,6 +10,7 @@ import dev.esteira.lake.MetaTable;
 import dev.esteira.ml.RunTables;
 import dev.esteira.monitor.MonitorTables;
 import dev.esteira.registry.RegistryTables;
+import dev.esteira.scoring.PredictionTables;
 import dev.esteira.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -79,7 +80,7 @@ class DemoEndToEndTest {
     }
     for (int d = 1; d <= DAYS; d++) {
       String batch = "day-" + DemoData.day(d);
-      var predictions = lake.read(MonitorTables.PREDICTIONS).where(col("batch").equalTo(batch));
+      var predictions = lake.read(PredictionTables.PREDICTIONS).where(col("batch").equalTo(batch));
       assertEquals(ROWS, predictions.count(), batch);
       assertEquals(ROWS, predictions.where(col("version").equalTo(production)).count(), batch);
       assertTrue(lake.read(MonitorTables.DRIFT_METRICS).where(col("batch").equalTo(batch)).count() > 0, batch);
@@ -98,7 +99,7 @@ class DemoEndToEndTest {
   @Test
   void runningTheNightlyWorkflowAgainForADayLeavesTheSameRowCounts() {
     List<MetaTable> tables = List.of(DatasetTables.DATASET_VERSIONS, RunTables.RUNS, RegistryTables.MODELS,
-        RegistryTables.TRANSITIONS, MonitorTables.PREDICTIONS, MonitorTables.PROFILES, MonitorTables.DRIFT_METRICS,
+        RegistryTables.TRANSITIONS, PredictionTables.PREDICTIONS, MonitorTables.PROFILES, MonitorTables.DRIFT_METRICS,
         dev.esteira.monitor.PerformanceTables.PERFORMANCE);
     Map<String, Long> before = counts(tables);
     var runLog = dev.esteira.workflow.WorkflowTables.WORKFLOW_RUNS;

@@ -1,13 +1,15 @@
-package dev.esteira.monitor;
+package dev.esteira.scoring;
 
 import static org.apache.spark.sql.functions.*;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.data.Datasets.VersionedFrame;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.lake.Match;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.ml.Task;
+import dev.esteira.monitor.ColumnProfile;
+import dev.esteira.monitor.Profiler;
+import dev.esteira.monitor.Target;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import java.sql.Timestamp;
@@ -28,18 +30,20 @@ import org.apache.spark.sql.Row;
  * made it; rescoring a batch replaces that batch's predictions in one commit.
  */
 public final class Scorer {
-  private final Lakehouse lake;
+  /** The output column holding the model's probability (see {@link #outputs}). */
+  public static final String PROBABILITY = "probability";
+  /** The output column holding the prediction. */
+  public static final String PREDICTION = "prediction";
+
   private final Registry registry;
+  private final PredictionStore predictions;
 
   public Scorer(Lakehouse lake) {
-    this.lake = lake;
     this.registry = new Registry(lake);
+    this.predictions = new PredictionStore(lake);
   }
 
   public record ScoreResult(ModelVersion version, String batch, long rows, double meanProbability) {}
-
-  /** The columns of a classifier's outputs that prediction drift monitors. */
-  public static final List<Profiler.Monitored> OUTPUTS = outputs(Task.CLASSIFICATION);
 
   /**
    * The outputs prediction drift monitors, per task: a regression's prediction is a number, a class or a
@@ -48,10 +52,10 @@ public final class Scorer {
    */
   public static List<Profiler.Monitored> outputs(Task task) {
     return List.of(
-        new Profiler.Monitored("probability", ColumnAccumulator.Kind.NUMERIC, "double"),
+        Profiler.Monitored.numeric(PROBABILITY, "double"),
         task == Task.REGRESSION
-            ? new Profiler.Monitored("prediction", ColumnAccumulator.Kind.NUMERIC, "double")
-            : new Profiler.Monitored("prediction", ColumnAccumulator.Kind.CATEGORICAL, "string"));
+            ? Profiler.Monitored.numeric(PREDICTION, "double")
+            : Profiler.Monitored.categorical(PREDICTION, "string"));
   }
 
   /**
@@ -65,12 +69,12 @@ public final class Scorer {
   /** Scores with a given version (a challenger in shadow, beside the production version's rows). */
   public ScoreResult score(ModelSpec spec, ModelVersion production, VersionedFrame data, Profiler profiler) {
     Dataset<Row> scored = scored(spec, production, data);
-    Match batchOfVersion = Match.on(MonitorTables.PREDICTIONS)
-        .eq("model", spec.name()).eq("version", production.version()).eq("batch", data.version().batch());
-    lake.replace(scored, batchOfVersion);
-    Dataset<Row> logged = lake.read(batchOfVersion);
+    String batch = data.version().batch();
+    predictions.replace(spec.name(), production.version(), batch, scored);
+    Dataset<Row> logged = predictions.of(spec.name(), production.version(), batch);
     List<ColumnProfile> outputs = profiler.profile(origin(spec, production, data), logged, outputs(spec.task()));
-    ColumnProfile probability = outputs.get(0);
+    ColumnProfile probability = outputs.stream().filter(p -> p.column().equals(PROBABILITY)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no profile of the output '" + PROBABILITY + "'"));
     return new ScoreResult(
         production, data.version().batch(), probability.rows(),
         probability.mean() == null ? Double.NaN : probability.mean());
@@ -87,7 +91,7 @@ public final class Scorer {
 
   private static ColumnProfile.Origin origin(ModelSpec spec, ModelVersion v, VersionedFrame data) {
     return new ColumnProfile.Origin(
-        Profiler.modelTarget(spec.name(), v.version()), data.version().dataset(), data.version().batch(),
+        Target.modelOutputs(spec.name(), v.version()).format(), data.version().dataset(), data.version().batch(),
         data.version().version(), data.version().createdAt());
   }
 
@@ -110,7 +114,7 @@ public final class Scorer {
       features.add(col(c).cast("string"));
     }
     Dataset<Row> transformed = model.transform(frame);
-    boolean hasProbability = Arrays.asList(transformed.columns()).contains("probability");
+    boolean hasProbability = Arrays.asList(transformed.columns()).contains(PROBABILITY);
     Column probability =
         !hasProbability ? lit(null).cast("double")
         : spec.task() == Task.CLASSIFICATION
