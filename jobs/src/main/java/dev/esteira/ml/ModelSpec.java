@@ -31,7 +31,6 @@ public record ModelSpec(
     Map<String, Gate> gates,
     List<String> slices) {
 
-  public static final Set<String> TASKS = Set.of("classification", "regression", "clustering");
   public static final Set<String> STAGES = Set.of("staging", "production");
 
   public record Features(List<String> numeric, List<String> categorical) {
