@@ -310,7 +310,8 @@ public final class Lakehouse {
     for (Row row : rows) {
       Match m = Match.on(table);
       for (String key : table.keys()) {
-        m = m.eq(key, row.get(row.fieldIndex(key)));
+        // Rows to write are built by Rows.of / RowFactory and carry no schema: the key's position is the table's.
+        m = m.eq(key, row.get(table.schema().fieldIndex(key)));
       }
       matches.add(m);
     }
