@@ -1,7 +1,5 @@
 package dev.esteira.workflow;
 
-import dev.esteira.EsteiraException;
-import dev.esteira.Messages;
 import dev.esteira.config.Json;
 import dev.esteira.jobs.JobContext;
 import dev.esteira.jobs.JobOutput;
@@ -79,8 +77,7 @@ public final class StepRunner {
       updateRunRow(plan, runId, null);
       return new WorkflowRunner.StepOutcome(stepId, "succeeded", n, out.message(), out.alerts());
     } catch (RuntimeException e) {
-      String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      error = error == null ? "unknown error" : Messages.firstLine(error);
+      String error = WorkflowRunner.errorLine(e);
       log.write(List.of(row(runId, plan, stepId, ps.job().name(), n, "failed",
           Json.write(ps.params().asMap()), null, error, start, true, null)));
       String failure = "workflow '" + plan.spec().name() + "' failed at step '" + stepId + "' (attempt " + n + "): " + error;

@@ -265,8 +265,7 @@ public final class WorkflowRunner {
           outcomes.add(new StepOutcome(id, "succeeded", attempt, out.message(), out.alerts()));
           break;
         } catch (RuntimeException e) {
-          String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-          error = error == null ? "unknown error" : Messages.firstLine(error);
+          String error = errorLine(e);
           log.pending.add(log.stepRow(ps, attempt, "failed", null, error, start, true, null));
           boolean retry = tries < maxAttempts && retryable(e);
           if (retry) {
@@ -290,6 +289,16 @@ public final class WorkflowRunner {
       throw new WorkflowException(failure + " (run " + plan.runId() + "; rerun with --resume to continue from it)");
     }
     return new RunResult(plan.runId(), plan.spec().name(), state, outcomes);
+  }
+
+  /**
+   * The one line a failed attempt records, the same under the local runner and under Airflow: an
+   * Esteira error's own message, anything else prefixed by its class (a bare NullPointerException says
+   * little without it).
+   */
+  static String errorLine(RuntimeException e) {
+    String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return error == null ? "unknown error" : Messages.firstLine(error);
   }
 
   /**
