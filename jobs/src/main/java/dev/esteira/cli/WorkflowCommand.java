@@ -1,17 +1,13 @@
 package dev.esteira.cli;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.esteira.EsteiraException;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.workflow.WorkflowTables;
-import java.sql.Timestamp;
+import dev.esteira.workflow.WorkflowRuns;
+import dev.esteira.workflow.WorkflowRuns.Attempt;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,45 +23,26 @@ final class WorkflowCommand implements Runnable {
     throw new EsteiraException("give a workflow command: runs or show (see `esteira workflow --help`)");
   }
 
-  /** One row of workflow_runs, by column name. */
-  record Attempt(String runId, String workflow, String step, String job, int attempt, Integer runAttempt,
-      String state, String params, String message, String error, Timestamp startedAt, Timestamp endedAt,
-      Long durationMs) {
-    static Attempt of(Row r) {
-      return new Attempt(r.getAs("run_id"), r.getAs("workflow"), r.getAs("step"), r.getAs("job"),
-          r.<Integer>getAs("attempt"), r.getAs("run_attempt"), r.getAs("state"), r.getAs("params"),
-          r.getAs("message"), r.getAs("error"), r.getAs("started_at"), r.getAs("ended_at"), r.getAs("duration_ms"));
+  /** A row of the run log as the JSON output shows it. */
+  static Map<String, Object> document(Attempt a) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    if (a.isRunRow()) {
+      doc.put("run_id", a.runId());
+      doc.put("workflow", a.workflow());
+      doc.put("run_attempt", a.attempt());
+    } else {
+      doc.put("step", a.step());
+      doc.put("job", a.job());
+      doc.put("attempt", a.attempt());
     }
-
-    /** The incarnation of the run this row belongs to (rows of schema 1 were all of the first). */
-    int incarnation() {
-      return step.equals(WorkflowTables.RUN_ROW) ? attempt : runAttempt == null ? 1 : runAttempt;
-    }
-
-    Map<String, Object> document() {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      if (step.equals(WorkflowTables.RUN_ROW)) {
-        doc.put("run_id", runId);
-        doc.put("workflow", workflow);
-        doc.put("run_attempt", attempt);
-      } else {
-        doc.put("step", step);
-        doc.put("job", job);
-        doc.put("attempt", attempt);
-      }
-      doc.put("state", state);
-      doc.put("params", Output.parsedJson(params));
-      doc.put("message", message);
-      doc.put("error", error);
-      doc.put("started_at", startedAt);
-      doc.put("ended_at", endedAt);
-      doc.put("duration_ms", durationMs);
-      return doc;
-    }
-  }
-
-  static List<Attempt> read(Dataset<Row> rows) {
-    return rows.orderBy(col("started_at"), col("step"), col("attempt")).collectAsList().stream().map(Attempt::of).toList();
+    doc.put("state", a.state());
+    doc.put("params", Output.parsedJson(a.params()));
+    doc.put("message", a.message());
+    doc.put("error", a.error());
+    doc.put("started_at", a.startedAt());
+    doc.put("ended_at", a.endedAt());
+    doc.put("duration_ms", a.durationMs());
+    return doc;
   }
 
   @Command(name = "runs", mixinStandardHelpOptions = true,
@@ -83,18 +60,14 @@ final class WorkflowCommand implements Runnable {
         throw new EsteiraException("workflow runs: --limit must be at least 1, got " + limit);
       }
       Lakehouse lake = session().readLake();
-      Dataset<Row> rows = lake.read(WorkflowTables.WORKFLOW_RUNS).where(col("step").equalTo(WorkflowTables.RUN_ROW));
-      if (workflow != null) {
-        rows = rows.where(col("workflow").equalTo(workflow));
-      }
-      List<Attempt> runs = new ArrayList<>(read(rows));
+      List<Attempt> runs = new ArrayList<>(new WorkflowRuns(lake).runs(workflow));
       java.util.Collections.reverse(runs);
       if (workflow != null && runs.isEmpty()) {
         throw new EsteiraException("no runs of workflow '" + workflow + "' (see `esteira workflow runs`)");
       }
       List<Attempt> shown = runs.subList(0, Math.min(limit, runs.size()));
       if (out().json()) {
-        out().result("", shown.stream().map(Attempt::document).toList());
+        out().result("", shown.stream().map(WorkflowCommand::document).toList());
         return 0;
       }
       List<List<Object>> table = new ArrayList<>();
@@ -126,8 +99,8 @@ final class WorkflowCommand implements Runnable {
     @Override
     public Integer call() {
       Lakehouse lake = session().readLake();
-      List<Attempt> all = read(lake.read(WorkflowTables.WORKFLOW_RUNS).where(col("run_id").equalTo(runId)));
-      List<Attempt> heads = all.stream().filter(a -> a.step().equals(WorkflowTables.RUN_ROW)).toList();
+      List<Attempt> all = new WorkflowRuns(lake).ofRun(runId);
+      List<Attempt> heads = all.stream().filter(Attempt::isRunRow).toList();
       if (heads.isEmpty()) {
         throw new EsteiraException("unknown workflow run '" + runId + "' (see `esteira workflow runs`)");
       }
@@ -136,10 +109,10 @@ final class WorkflowCommand implements Runnable {
       Attempt head = heads.stream().filter(a -> a.attempt() == wanted).findFirst().orElseThrow(() -> new EsteiraException(
           "workflow run '" + runId + "' has no run attempt " + wanted + " (it has 1 to " + latest + ")"));
       List<Attempt> steps = all.stream()
-          .filter(a -> !a.step().equals(WorkflowTables.RUN_ROW) && a.incarnation() == wanted).toList();
-      Map<String, Object> doc = head.document();
+          .filter(a -> !a.isRunRow() && a.incarnation() == wanted).toList();
+      Map<String, Object> doc = document(head);
       doc.put("run_attempts", latest);
-      doc.put("steps", steps.stream().map(Attempt::document).toList());
+      doc.put("steps", steps.stream().map(WorkflowCommand::document).toList());
       StringBuilder text = new StringBuilder();
       text.append("workflow ").append(head.workflow()).append(" run ").append(runId).append(" (run attempt ")
           .append(wanted).append(" of ").append(latest).append("): ").append(head.state()).append('\n')

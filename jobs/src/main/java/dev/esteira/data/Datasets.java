@@ -7,6 +7,7 @@ import dev.esteira.config.Json;
 import dev.esteira.lake.CrashPoints;
 import dev.esteira.lake.Fingerprints;
 import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.Match;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -145,11 +146,11 @@ public final class Datasets {
   private long versionCommitted(String table, String marker) {
     List<Row> history = DeltaTable.forPath(lake.spark(), table).history(100).select("version", "userMetadata").collectAsList();
     for (Row r : history) {
-      if (marker.equals(r.getString(1))) {
-        return r.getLong(0);
+      if (marker.equals(r.getAs("userMetadata"))) {
+        return r.<Long>getAs("version");
       }
     }
-    return history.get(0).getLong(0);
+    return history.get(0).<Long>getAs("version");
   }
 
   /**
@@ -168,10 +169,11 @@ public final class Datasets {
     List<DatasetVersion> missing = new ArrayList<>();
     for (Row r : DeltaTable.forPath(lake.spark(), table).history(100)
         .select("version", "userMetadata", "timestamp").collectAsList()) {
-      String meta = r.getString(1);
-      if (meta != null && meta.startsWith(IngestRecord.PREFIX) && !recorded.contains(r.getLong(0))) {
+      String meta = r.getAs("userMetadata");
+      long version = r.<Long>getAs("version");
+      if (meta != null && meta.startsWith(IngestRecord.PREFIX) && !recorded.contains(version)) {
         IngestRecord rec = IngestRecord.parse(meta);
-        missing.add(rec.toVersion(dataset, r.getLong(0), r.getTimestamp(2)));
+        missing.add(rec.toVersion(dataset, version, r.getAs("timestamp")));
       }
     }
     if (missing.isEmpty()) {
@@ -185,10 +187,8 @@ public final class Datasets {
 
   /** All versions of a dataset, newest first (or of every dataset when {@code dataset} is null). */
   public List<DatasetVersion> versions(String dataset) {
-    Dataset<Row> all = lake.read(DatasetTables.DATASET_VERSIONS);
-    if (dataset != null) {
-      all = all.where(col("dataset").equalTo(dataset));
-    }
+    Match which = Match.on(DatasetTables.DATASET_VERSIONS);
+    Dataset<Row> all = lake.read(dataset == null ? which : which.eq("dataset", dataset));
     List<DatasetVersion> out = new ArrayList<>();
     for (Row r : all.collectAsList()) {
       out.add(DatasetVersion.of(r));
@@ -243,7 +243,8 @@ public final class Datasets {
     return lake.commitSequenced(DatasetTables.DATASET_VERSIONS, "tag:" + dataset, "tag " + dataset, () -> {
       long read = lake.currentVersion(DatasetTables.DATASET_VERSIONS);
       List<DatasetVersion> all = new ArrayList<>();
-      for (Row r : lake.readAt(DatasetTables.DATASET_VERSIONS, read).where(col("dataset").equalTo(dataset)).collectAsList()) {
+      for (Row r : lake.readAt(DatasetTables.DATASET_VERSIONS, read)
+          .where(Match.on(DatasetTables.DATASET_VERSIONS).eq("dataset", dataset).column()).collectAsList()) {
         all.add(DatasetVersion.of(r));
       }
       List<Row> changes = new ArrayList<>();
@@ -294,21 +295,24 @@ public final class Datasets {
   /** Runs the dataset's expectations on a batch and records the results with its version. */
   public ExpectationReport validate(DatasetSpec spec, String batch) {
     VersionedFrame vf = readBatch(spec.name(), batch);
+    // Each expectation's value is its own named column of the one aggregate, read back by that name.
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)));
-    for (DatasetSpec.Expectation e : spec.expectations()) {
-      switch (e.check()) {
-        case "unique" -> aggs.add(count(col(e.column())).minus(countDistinct(col(e.column()))));
-        case "completeness" -> aggs.add(count(col(e.column())).divide(greatest(count(lit(1)), lit(1))));
-        case "mean" -> aggs.add(avg(col(e.column())));
-        default -> aggs.add(count(lit(1)));
-      }
+    aggs.add(count(lit(1)).as("rows"));
+    for (int i = 0; i < spec.expectations().size(); i++) {
+      DatasetSpec.Expectation e = spec.expectations().get(i);
+      Column value = switch (e.check()) {
+        case "unique" -> count(col(e.column())).minus(countDistinct(col(e.column())));
+        case "completeness" -> count(col(e.column())).divide(greatest(count(lit(1)), lit(1)));
+        case "mean" -> avg(col(e.column()));
+        default -> count(lit(1));
+      };
+      aggs.add(value.as(expectationColumn(i)));
     }
     Row r = vf.frame().agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
     List<ExpectationReport.Result> results = new ArrayList<>();
     for (int i = 0; i < spec.expectations().size(); i++) {
       DatasetSpec.Expectation e = spec.expectations().get(i);
-      Object raw = r.get(i + 1);
+      Object raw = r.getAs(expectationColumn(i));
       Double value = raw == null ? null : ((Number) raw).doubleValue();
       boolean passed;
       if (e.check().equals("unique")) {
@@ -326,6 +330,11 @@ public final class Datasets {
         DatasetTables.DATASET_VERSIONS,
         List.of(vf.version().withQuality(report.passed() ? "passed" : "failed", results).toRow()));
     return report;
+  }
+
+  /** The aggregate column of the {@code i}-th expectation (not its column name, which may repeat). */
+  private static String expectationColumn(int i) {
+    return "expectation_" + i;
   }
 
   static void requireName(String what, String value) {

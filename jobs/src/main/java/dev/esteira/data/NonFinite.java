@@ -3,6 +3,7 @@ package dev.esteira.data;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.List;
+import java.util.function.LongFunction;
 import org.apache.spark.sql.Column;
 
 /**
@@ -14,14 +15,14 @@ final class NonFinite {
   private NonFinite() {}
 
   /** Adds one rule per refused kind (a boolean column, true where broken) to the contract's single pass. */
-  static void addChecks(DatasetSpec.Column c, Column cast, List<Column> checks, List<String> labels) {
+  static void addChecks(DatasetSpec.Column c, Column cast, List<Column> checks, List<LongFunction<String>> labels) {
     if (!c.allowNan()) {
       checks.add(isnan(cast));
-      labels.add(c.name() + ": %d NaN values (allow_nan: true in the contract accepts them)");
+      labels.add(n -> c.name() + ": " + n + " NaN values (allow_nan: true in the contract accepts them)");
     }
     if (!c.allowInfinity()) {
       checks.add(cast.equalTo(Double.POSITIVE_INFINITY).or(cast.equalTo(Double.NEGATIVE_INFINITY)));
-      labels.add(c.name() + ": %d infinite values (allow_infinity: true in the contract accepts them)");
+      labels.add(n -> c.name() + ": " + n + " infinite values (allow_infinity: true in the contract accepts them)");
     }
   }
 }

@@ -42,8 +42,10 @@ public final class DriftJob implements Job {
             + "or without a model the batch tagged --baseline-tag)", null),
         JobParam.optional("baseline_tag", "dataset tag naming the baseline when there is no model", "training"),
         JobParam.optional("previous", "previous batch: a name, 'auto' (the batch that arrived before) or 'none'", "auto"),
-        JobParam.optional("window", "also compare with the merged profiles of this many earlier batches (0: no)", "0"),
-        JobParam.optional("outputs", "with a model: also check its outputs' distribution (true|false)", "true"));
+        JobParam.optional("window", "also compare with the merged profiles of this many earlier batches (0: no)", "0")
+            .as(JobParam.Type.WHOLE_NUMBER).must(JobParam.Rule.atLeast(0)),
+        JobParam.optional("outputs", "with a model: also check its outputs' distribution (true|false)", "true")
+            .as(JobParam.Type.BOOLEAN));
   }
 
   @Override
@@ -60,18 +62,13 @@ public final class DriftJob implements Job {
     if (baseline == null) {
       baseline = production != null ? production.batch() : datasets.tagged(dataset, p.get("baseline_tag")).batch();
     }
+    // Both checked with the parameters (type and rule), before anything ran.
     int window = p.integer("window");
-    if (window < 0) {
-      throw new EsteiraException("job 'drift': parameter 'window' must not be negative, got " + window);
-    }
-    String outputsFlag = p.get("outputs").toLowerCase(Locale.ROOT);
-    if (!outputsFlag.equals("true") && !outputsFlag.equals("false")) {
-      throw new EsteiraException("job 'drift': parameter 'outputs' must be true or false, got '" + p.get("outputs") + "'");
-    }
+    boolean checkOutputs = p.flag("outputs");
     DriftDetector detector = Monitoring.detector(ctx.lake(), ctx.config().drift());
     List<DriftDetector.DriftResult> results = new ArrayList<>();
     results.add(detector.compare(Profiler.datasetTarget(dataset), p.get("batch"), baseline, p.get("previous"), window));
-    if (production != null && outputsFlag.equals("true")) {
+    if (production != null && checkOutputs) {
       Profiler profiler = Monitoring.profiler(ctx.lake(), ctx.config().drift());
       String target = Profiler.modelTarget(spec.name(), production.version());
       if (profiler.stored(target, baseline).isEmpty()) {

@@ -15,7 +15,10 @@ public final class JobParams {
     this.values = values;
   }
 
-  /** Checks names and required values; {@code where} says where the values came from, for errors. */
+  /**
+   * Checks names, required values, and each value's type and rule; {@code where} says where the values
+   * came from (the workflow file and step, or the command line), for the one-line error.
+   */
   public static JobParams of(Job job, Map<String, String> given, String where) {
     Map<String, JobParam> declared = new LinkedHashMap<>();
     job.params().forEach(p -> declared.put(p.name(), p));
@@ -37,6 +40,11 @@ public final class JobParams {
             where + ": job '" + job.name() + "' needs parameter '" + p.name() + "' (" + p.description() + ")");
       }
       if (v != null) {
+        String problem = p.problem(v);
+        if (problem != null) {
+          throw new EsteiraException(
+              where + ": job '" + job.name() + "': parameter '" + p.name() + "' " + problem);
+        }
         values.put(p.name(), v);
       }
     }
@@ -58,6 +66,7 @@ public final class JobParams {
     return Boolean.parseBoolean(values.get(name));
   }
 
+  /** A whole-number parameter (its type was checked when the parameters were given); null when unset. */
   public Integer integer(String name) {
     String v = values.get(name);
     if (v == null) {
@@ -68,6 +77,14 @@ public final class JobParams {
     } catch (NumberFormatException e) {
       throw new EsteiraException("job '" + job + "': parameter '" + name + "' must be a whole number, got '" + v + "'");
     }
+  }
+
+  /** A list parameter's items (empty when unset). */
+  public java.util.List<String> list(String name) {
+    String v = values.get(name);
+    @SuppressWarnings("unchecked")
+    java.util.List<String> items = v == null ? java.util.List.of() : (java.util.List<String>) JobParam.Type.LIST.parse(v);
+    return items;
   }
 
   public Map<String, String> asMap() {

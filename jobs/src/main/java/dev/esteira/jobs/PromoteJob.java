@@ -26,7 +26,8 @@ public final class PromoteJob implements Job {
     return List.of(
         JobParam.required("model", "model name"),
         JobParam.required("stage", "target stage: staging, production or archived"),
-        JobParam.optional("version", "version to promote (default: the newest registered)", null),
+        JobParam.optional("version", "version to promote (default: the newest registered)", null)
+            .as(JobParam.Type.WHOLE_NUMBER).must(JobParam.Rule.atLeast(1)),
         JobParam.optional("reason", "why, for the audit trail", null));
   }
 

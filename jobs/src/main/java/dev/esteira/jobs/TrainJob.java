@@ -46,8 +46,7 @@ public final class TrainJob implements Job {
     String msg =
         (r.reused() ? "run " + r.run().runId() + " already exists for these inputs"
                     : "trained " + spec.name() + " as run " + r.run().runId())
-            + ": " + (spec.task() == dev.esteira.ml.Task.CLASSIFICATION ? java.util.List.of("auc_roc", "accuracy")
-                : spec.task().metricNames()).stream()
+            + ": " + spec.task().metricNames().stream()
                 .map(m -> m + "=" + fmt(r.run().metrics().get(m))).collect(java.util.stream.Collectors.joining(" "));
     return JobOutput.of(msg, out);
   }

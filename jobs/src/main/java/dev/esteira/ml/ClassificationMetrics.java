@@ -15,9 +15,6 @@ import org.apache.spark.sql.Row;
  * {@code rawPrediction}): AUC-ROC, AUC-PR, accuracy, and precision, recall and F1 of the positive class.
  */
 public final class ClassificationMetrics {
-  public static final List<String> NAMES =
-      List.of("auc_roc", "auc_pr", "accuracy", "precision", "recall", "f1");
-
   private ClassificationMetrics() {}
 
   public static Map<String, Double> compute(Dataset<Row> scored) {

@@ -3,7 +3,6 @@ package dev.esteira.ml;
 import dev.esteira.config.ConfigException;
 import dev.esteira.config.Json;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
@@ -20,14 +19,7 @@ import org.apache.spark.ml.param.Params;
 
 /** MLlib estimators by their spec name, with parameters given in snake_case and checked by MLlib. */
 public final class Estimators {
-  /** The classification estimators (see {@link Task#estimators()} for every task's). */
-  public static final Set<String> TYPES = Set.copyOf(Task.CLASSIFICATION.estimators());
-
   private Estimators() {}
-
-  public static Estimator<?> create(ModelSpec.Estimator spec, long seed) {
-    return create(Task.CLASSIFICATION, spec, seed);
-  }
 
   /** The estimator of a task by its spec name; every seeded estimator gets the spec's seed. */
   public static Estimator<?> create(Task task, ModelSpec.Estimator spec, long seed) {

@@ -31,7 +31,6 @@ public record ModelSpec(
     Map<String, Gate> gates,
     List<String> slices) {
 
-  public static final Set<String> TASKS = Set.of("classification", "regression", "clustering");
   public static final Set<String> STAGES = Set.of("staging", "production");
 
   public record Features(List<String> numeric, List<String> categorical) {
@@ -103,6 +102,21 @@ public record ModelSpec(
       minDelta = minDelta == null ? 0.0 : minDelta;
       maxGap = maxGap == null ? Map.of() : Map.copyOf(maxGap);
     }
+
+    /**
+     * Every threshold of this gate as a value, in a stable order (min, max, limits, then max_gap, each
+     * sorted by name); a metric the task does not know fails naming the dotted key under {@code where}.
+     */
+    public List<GateThreshold> thresholds(Task task, String where) {
+      List<GateThreshold> out = new ArrayList<>();
+      new java.util.TreeMap<>(min).forEach((m, t) -> out.add(GateThreshold.min(task.requireMetric(m, where + ".min." + m), t)));
+      new java.util.TreeMap<>(max).forEach((m, t) -> out.add(GateThreshold.max(task.requireMetric(m, where + ".max." + m), t)));
+      new java.util.TreeMap<>(limits).forEach((m, t) ->
+          out.add(GateThreshold.limit(task.requireMetric(m, where + ".limits." + m), t)));
+      new java.util.TreeMap<>(maxGap).forEach((column, metrics) -> new java.util.TreeMap<>(metrics).forEach((m, t) ->
+          out.add(GateThreshold.maxGap(task.requireMetric(m, where + ".max_gap." + column + "." + m), column, t))));
+      return out;
+    }
   }
 
   public ModelSpec {
@@ -162,18 +176,13 @@ public record ModelSpec(
     if (gate == null) {
       return;
     }
-    for (String m : new java.util.TreeSet<>(gate.min().keySet())) {
-      task.requireMetric(m, where + ".min." + m);
-    }
+    // Reading the thresholds checks every metric they name.
+    gate.thresholds(task, where);
     for (String m : new java.util.TreeSet<>(gate.max().keySet())) {
-      task.requireMetric(m, where + ".max." + m);
       if (gate.min().containsKey(m) && gate.min().get(m) > gate.max().get(m)) {
         throw new IllegalArgumentException(
             where + ": min " + m + " " + gate.min().get(m) + " is greater than max " + gate.max().get(m));
       }
-    }
-    for (String m : new java.util.TreeSet<>(gate.limits().keySet())) {
-      task.requireMetric(m, where + ".limits." + m);
     }
     if (gate.beatChampion() != null) {
       task.requireMetric(gate.beatChampion(), where + ".beat_champion");
@@ -182,9 +191,6 @@ public record ModelSpec(
       if (!slices.contains(e.getKey())) {
         throw new IllegalArgumentException(
             where + ".max_gap." + e.getKey() + ": not a slice column (slices: " + slices + ")");
-      }
-      for (String m : new java.util.TreeSet<>(e.getValue().keySet())) {
-        task.requireMetric(m, where + ".max_gap." + e.getKey() + "." + m);
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.esteira.ml;
 import static org.apache.spark.sql.functions.col;
 
 import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.Match;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,25 +55,20 @@ public final class Runs {
   }
 
   public static Optional<Run> find(Lakehouse lake, String runId) {
-    List<Row> rows = lake.read(RunTables.RUNS).where(col("run_id").equalTo(runId)).collectAsList();
+    List<Row> rows = lake.read(Match.on(RunTables.RUNS).eq("run_id", runId)).collectAsList();
     return rows.isEmpty() ? Optional.empty() : Optional.of(of(rows.get(0)));
   }
 
   /** Every run (of one model, or of all when {@code model} is null), newest first. */
   public static List<Run> list(Lakehouse lake, String model) {
-    var rows = lake.read(RunTables.RUNS);
-    if (model != null) {
-      rows = rows.where(col("model").equalTo(model));
-    }
-    return rows.orderBy(col("started_at").desc_nulls_last(), col("run_id")).collectAsList().stream().map(Runs::of).toList();
+    Match which = Match.on(RunTables.RUNS);
+    return lake.read(model == null ? which : which.eq("model", model)).orderBy(col("started_at").desc_nulls_last(), col("run_id")).collectAsList().stream().map(Runs::of).toList();
   }
 
   /** The newest succeeded training run of a model (reproductions are not candidates for registration). */
   public static Optional<Run> latest(Lakehouse lake, String model) {
     List<Row> rows =
-        lake.read(RunTables.RUNS)
-            .where(col("model").equalTo(model).and(col("status").equalTo("succeeded"))
-                .and(col("kind").equalTo("train")))
+        lake.read(Match.on(RunTables.RUNS).eq("model", model).eq("status", "succeeded").eq("kind", "train"))
             .orderBy(col("ended_at").desc())
             .limit(1)
             .collectAsList();

@@ -1,6 +1,6 @@
 package dev.esteira.registry;
 
-import dev.esteira.ml.Fairness;
+import dev.esteira.ml.GateThreshold;
 import dev.esteira.ml.Metric;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.ml.Risk;
@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The gates of a stage, checked on a version: floors, ceilings and limits in each metric's direction,
@@ -19,7 +18,7 @@ public final class Gates {
   private Gates() {}
 
   /** One threshold as declared and as in force under the spec's risk level. */
-  public record Threshold(String check, String metric, double declared, double effective, boolean floor) {}
+  public record Threshold(String check, GateThreshold gate, double declared, double effective, boolean floor) {}
 
   /** The thresholds a stage's gate declares, in a stable order, with their effective values. */
   public static List<Threshold> thresholds(ModelSpec spec, String stage) {
@@ -29,22 +28,9 @@ public final class Gates {
       return out;
     }
     Risk risk = spec.risk();
-    new TreeMap<>(gate.min()).forEach((name, t) -> {
-      Metric m = spec.task().requireMetric(name, "gates." + stage + ".min." + name);
-      out.add(new Threshold("min " + name, name, t, risk.tighten(t, m.ideal(), true), true));
-    });
-    new TreeMap<>(gate.max()).forEach((name, t) -> {
-      Metric m = spec.task().requireMetric(name, "gates." + stage + ".max." + name);
-      out.add(new Threshold("max " + name, name, t, risk.tighten(t, m.ideal(), false), false));
-    });
-    new TreeMap<>(gate.limits()).forEach((name, t) -> {
-      Metric m = spec.task().requireMetric(name, "gates." + stage + ".limits." + name);
-      boolean floor = !m.lowerIsBetter();
-      out.add(new Threshold((floor ? "min " : "max ") + name, name, t, risk.tighten(t, m.ideal(), floor), floor));
-    });
-    new TreeMap<>(gate.maxGap()).forEach((column, metrics) -> new TreeMap<>(metrics).forEach((name, t) ->
-        out.add(new Threshold("max gap of " + name + " across " + column, name + "@" + column, t,
-            risk.tighten(t, 0.0, false), false))));
+    for (GateThreshold g : gate.thresholds(spec.task(), "gates." + stage)) {
+      out.add(new Threshold(g.check(), g, g.declared(), risk.tighten(g.declared(), g.ideal(), g.floor()), g.floor()));
+    }
     return out;
   }
 
@@ -59,14 +45,7 @@ public final class Gates {
     String riskNote = spec.risk() == Risk.LOW ? "" : " (risk " + spec.risk().label() + ")";
     for (Threshold t : thresholds(spec, target.label())) {
       String check = t.check() + (t.effective() != t.declared() ? riskNote : "");
-      Double value;
-      if (t.metric().contains("@")) {
-        String[] mc = t.metric().split("@", 2);
-        Metric m = spec.task().requireMetric(mc[0], "gates");
-        value = Fairness.gap(sliceMetrics, mc[1], m).map(Fairness.Gap::gap).orElse(null);
-      } else {
-        value = v.metrics().get(t.metric());
-      }
+      Double value = t.gate().measure(v.metrics(), sliceMetrics);
       boolean passed = value != null && !value.isNaN()
           && (t.floor() ? value >= t.effective() : value <= t.effective());
       results.add(new GateResult(check, value, t.effective(), passed));

@@ -1,9 +1,5 @@
 package dev.esteira.workflow;
 
-import static org.apache.spark.sql.functions.col;
-
-import dev.esteira.EsteiraException;
-import dev.esteira.Messages;
 import dev.esteira.config.Json;
 import dev.esteira.jobs.JobContext;
 import dev.esteira.jobs.JobOutput;
@@ -13,7 +9,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 
 /**
  * Runs one step of a workflow, once, for a scheduler that owns the run: Airflow runs each step as a
@@ -48,32 +43,19 @@ public final class StepRunner {
    */
   public WorkflowRunner.StepOutcome runStep(WorkflowRunner.Plan plan, String stepId, String runId, Integer attempt, String source) {
     WorkflowRunner.PlannedStep ps = find(plan, stepId, source);
-    var lake = context.lake();
-    var table = WorkflowTables.WORKFLOW_RUNS;
-    int n;
-    if (attempt != null) {
-      n = attempt;
-    } else {
-      List<Row> previous =
-          lake.exists(table)
-              ? lake.read(table).where(col("run_id").equalTo(runId).and(col("step").equalTo(stepId))).select("attempt").collectAsList()
-              : List.of();
-      n = 1 + previous.stream().mapToInt(r -> r.getInt(0)).max().orElse(0);
-    }
+    WorkflowRuns log = new WorkflowRuns(context.lake());
+    int n = attempt != null ? attempt : 1 + log.lastAttempt(runId, stepId);
     String prefix = stepId + " (run " + runId + ", attempt " + n + ")";
     Condition condition = WorkflowRunner.condition(ps);
     if (condition != null) {
       // The outputs of the step it names, as that step's latest attempt in this run recorded them.
-      Row latest = lake.exists(table)
-          ? lake.read(table).where(col("run_id").equalTo(runId).and(col("step").equalTo(condition.step())))
-              .orderBy(col("attempt").desc()).limit(1).collectAsList().stream().findFirst().orElse(null)
-          : null;
+      WorkflowRuns.Attempt latest = log.latest(runId, condition.step()).orElse(null);
       Map<String, Object> outputs =
-          latest != null && "succeeded".equals(latest.getAs("state")) ? WorkflowRunner.outputsOf(latest) : null;
+          latest != null && "succeeded".equals(latest.state()) ? WorkflowRunner.outputsOf(latest) : null;
       if (!condition.holds(outputs)) {
         String why = "when: " + condition + " is false" + (outputs == null ? " (step '" + condition.step() + "' did not run)" : "");
         Instant at = Instant.now();
-        lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "skipped",
+        log.write(List.of(row(runId, plan, stepId, ps.job().name(), n, "skipped",
             Json.write(ps.params().asMap()), why, null, at, true, null)));
         context.progress().report(prefix + ": skipped, " + why);
         updateRunRow(plan, runId, null);
@@ -83,21 +65,20 @@ public final class StepRunner {
     context.progress().report(prefix + ": " + ps.job().name() + " " + ps.params());
     Instant start = Instant.now();
     // On record as running before it runs, so that a killed task leaves a true trace.
-    lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "running",
+    log.write(List.of(row(runId, plan, stepId, ps.job().name(), n, "running",
         Json.write(ps.params().asMap()), null, null, start, false, null)));
     CrashPoints.reach("workflow.step-started:" + stepId);
     try {
       JobOutput out = ps.job().run(context, ps.params());
-      lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "succeeded",
+      log.write(List.of(row(runId, plan, stepId, ps.job().name(), n, "succeeded",
           Json.write(ps.params().asMap()), out.message(), null, start, true, WorkflowRunner.outputsJson(out.data()))));
       context.progress().report(prefix + ": " + out.message());
       out.alerts().forEach(a -> context.progress().report("ALERT " + a));
       updateRunRow(plan, runId, null);
       return new WorkflowRunner.StepOutcome(stepId, "succeeded", n, out.message(), out.alerts());
     } catch (RuntimeException e) {
-      String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      error = error == null ? "unknown error" : Messages.firstLine(error);
-      lake.upsert(table, List.of(row(runId, plan, stepId, ps.job().name(), n, "failed",
+      String error = WorkflowRunner.errorLine(e);
+      log.write(List.of(row(runId, plan, stepId, ps.job().name(), n, "failed",
           Json.write(ps.params().asMap()), null, error, start, true, null)));
       String failure = "workflow '" + plan.spec().name() + "' failed at step '" + stepId + "' (attempt " + n + "): " + error;
       updateRunRow(plan, runId, failure);
@@ -111,44 +92,39 @@ public final class StepRunner {
    * later one sees both rows (and writing the same run row twice leaves one).
    */
   private void updateRunRow(WorkflowRunner.Plan plan, String runId, String failure) {
-    var lake = context.lake();
-    var table = WorkflowTables.WORKFLOW_RUNS;
-    List<Row> rows = lake.read(table).where(col("run_id").equalTo(runId)).collectAsList();
+    WorkflowRuns log = new WorkflowRuns(context.lake());
     Map<String, Integer> latest = new HashMap<>();
     Map<String, String> state = new HashMap<>();
     Instant first = Instant.now();
-    for (Row r : rows) {
-      String step = r.getAs("step");
-      if (WorkflowTables.RUN_ROW.equals(step)) {
+    for (WorkflowRuns.Attempt r : log.ofRun(runId)) {
+      if (r.isRunRow()) {
         continue;
       }
-      Timestamp started = r.getAs("started_at");
-      if (started.toInstant().isBefore(first)) {
-        first = started.toInstant();
+      if (r.startedAt().toInstant().isBefore(first)) {
+        first = r.startedAt().toInstant();
       }
-      int a = r.<Integer>getAs("attempt");
-      if (a >= latest.getOrDefault(step, 0)) {
-        latest.put(step, a);
-        state.put(step, r.getAs("state"));
+      if (r.attempt() >= latest.getOrDefault(r.step(), 0)) {
+        latest.put(r.step(), r.attempt());
+        state.put(r.step(), r.state());
       }
     }
     String params = Json.write(plan.params());
     if (failure != null) {
-      lake.upsert(table, List.of(row(runId, plan, WorkflowTables.RUN_ROW, null, 1, "failed", params, null, failure, first, true, null)));
+      log.write(List.of(row(runId, plan, WorkflowTables.RUN_ROW, null, 1, "failed", params, null, failure, first, true, null)));
       return;
     }
     boolean done = plan.steps().stream()
         .allMatch(s -> "succeeded".equals(state.get(s.step().id())) || "skipped".equals(state.get(s.step().id())));
     if (done) {
-      lake.upsert(table, List.of(row(runId, plan, WorkflowTables.RUN_ROW, null, 1, "succeeded", params,
+      log.write(List.of(row(runId, plan, WorkflowTables.RUN_ROW, null, 1, "succeeded", params,
           plan.steps().size() + " steps succeeded", null, first, true, null)));
     }
   }
 
   /** A row of the run log; under a scheduler the run is one incarnation, {@code run_attempt} 1. */
-  private static Row row(String runId, WorkflowRunner.Plan plan, String step, String job, int attempt, String state,
-      String params, String message, String error, Instant start, boolean ended, String outputs) {
-    return WorkflowRunner.row(runId, plan.spec().name(), step, job, attempt, 1, state, params, message, error,
+  private static WorkflowRuns.Attempt row(String runId, WorkflowRunner.Plan plan, String step, String job, int attempt,
+      String state, String params, String message, String error, Instant start, boolean ended, String outputs) {
+    return WorkflowRuns.Attempt.now(runId, plan.spec().name(), step, job, attempt, 1, state, params, message, error,
         Timestamp.from(start), ended, outputs);
   }
 }

@@ -1,6 +1,5 @@
 package dev.esteira.workflow;
 
-import static org.apache.spark.sql.functions.col;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.Messages;
@@ -12,7 +11,6 @@ import dev.esteira.jobs.JobParams;
 import dev.esteira.jobs.Jobs;
 import dev.esteira.lake.CrashPoints;
 import dev.esteira.lake.Fingerprints;
-import dev.esteira.lake.Rows;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.Row;
 
 /**
  * Runs a workflow on one SparkSession: validates the whole DAG and every step's parameters before
@@ -147,8 +144,8 @@ public final class WorkflowRunner {
 
   /** A step row's outputs as recorded (null when there are none or they cannot be read). */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> outputsOf(Row r) {
-    String json = r.getAs("outputs");
+  static Map<String, Object> outputsOf(WorkflowRuns.Attempt r) {
+    String json = r.outputs();
     if (json == null) {
       return null;
     }
@@ -178,19 +175,19 @@ public final class WorkflowRunner {
    */
   public RunResult run(Plan plan, boolean resume) {
     var lake = context.lake();
-    var table = WorkflowTables.WORKFLOW_RUNS;
-    List<Row> previous = lake.read(table).where(col("run_id").equalTo(plan.runId())).collectAsList();
+    WorkflowRuns store = new WorkflowRuns(lake);
+    List<WorkflowRuns.Attempt> previous = store.ofRun(plan.runId());
     int latestIncarnation = 0;
     Map<String, Integer> attemptsSoFar = new HashMap<>();
-    for (Row r : previous) {
-      attemptsSoFar.merge(r.<String>getAs("step"), r.<Integer>getAs("attempt"), Math::max);
-      if (WorkflowTables.RUN_ROW.equals(r.getAs("step"))) {
-        latestIncarnation = Math.max(latestIncarnation, r.<Integer>getAs("attempt"));
+    for (WorkflowRuns.Attempt r : previous) {
+      attemptsSoFar.merge(r.step(), r.attempt(), Math::max);
+      if (r.isRunRow()) {
+        latestIncarnation = Math.max(latestIncarnation, r.attempt());
       }
     }
     Map<String, String> succeeded = new HashMap<>();
     Map<String, Map<String, Object>> outputs = new HashMap<>();
-    List<Row> interrupted = new ArrayList<>();
+    List<WorkflowRuns.Attempt> interrupted = new ArrayList<>();
     int incarnation;
     Timestamp runStart = Timestamp.from(Instant.now());
     if (resume) {
@@ -200,26 +197,26 @@ public final class WorkflowRunner {
                 + " with these parameters");
       }
       incarnation = latestIncarnation;
-      for (Row r : previous) {
-        Integer of = r.getAs("run_attempt");
+      for (WorkflowRuns.Attempt r : previous) {
+        Integer of = r.runAttempt();
         if (of == null || of != incarnation) {
           continue;
         }
-        if ("succeeded".equals(r.getAs("state")) && !WorkflowTables.RUN_ROW.equals(r.getAs("step"))) {
-          succeeded.put(r.getAs("step"), r.getAs("message"));
-          outputs.put(r.getAs("step"), outputsOf(r));
+        if ("succeeded".equals(r.state()) && !r.isRunRow()) {
+          succeeded.put(r.step(), r.message());
+          outputs.put(r.step(), outputsOf(r));
         }
-        if (WorkflowTables.RUN_ROW.equals(r.getAs("step"))) {
-          runStart = r.getAs("started_at");
+        if (r.isRunRow()) {
+          runStart = r.startedAt();
         }
       }
     } else {
       incarnation = latestIncarnation + 1;
     }
-    for (Row r : previous) {
-      if ("running".equals(r.getAs("state"))) {
+    for (WorkflowRuns.Attempt r : previous) {
+      if ("running".equals(r.state())) {
         // Its process was killed: one runner per run at a time, so nothing runs it any more.
-        interrupted.add(withState(r, "interrupted", "the process running it stopped before it ended"));
+        interrupted.add(r.withState("interrupted", "the process running it stopped before it ended"));
       }
     }
     RunLog log = new RunLog(plan, incarnation, runStart);
@@ -268,8 +265,7 @@ public final class WorkflowRunner {
           outcomes.add(new StepOutcome(id, "succeeded", attempt, out.message(), out.alerts()));
           break;
         } catch (RuntimeException e) {
-          String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-          error = error == null ? "unknown error" : Messages.firstLine(error);
+          String error = errorLine(e);
           log.pending.add(log.stepRow(ps, attempt, "failed", null, error, start, true, null));
           boolean retry = tries < maxAttempts && retryable(e);
           if (retry) {
@@ -293,6 +289,16 @@ public final class WorkflowRunner {
       throw new WorkflowException(failure + " (run " + plan.runId() + "; rerun with --resume to continue from it)");
     }
     return new RunResult(plan.runId(), plan.spec().name(), state, outcomes);
+  }
+
+  /**
+   * The one line a failed attempt records, the same under the local runner and under Airflow: an
+   * Esteira error's own message, anything else prefixed by its class (a bare NullPointerException says
+   * little without it).
+   */
+  static String errorLine(RuntimeException e) {
+    String error = e instanceof EsteiraException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return error == null ? "unknown error" : Messages.firstLine(error);
   }
 
   /**
@@ -325,7 +331,7 @@ public final class WorkflowRunner {
     final Plan plan;
     final int incarnation;
     final Timestamp runStart;
-    final List<Row> pending = new ArrayList<>();
+    final List<WorkflowRuns.Attempt> pending = new ArrayList<>();
 
     RunLog(Plan plan, int incarnation, Timestamp runStart) {
       this.plan = plan;
@@ -333,54 +339,23 @@ public final class WorkflowRunner {
       this.runStart = runStart;
     }
 
-    void flush(Row row) {
+    void flush(WorkflowRuns.Attempt row) {
       pending.add(row);
-      context.lake().upsert(WorkflowTables.WORKFLOW_RUNS, new ArrayList<>(pending));
+      new WorkflowRuns(context.lake()).write(new ArrayList<>(pending));
       pending.clear();
     }
 
-    Row runRow(String state, String message, String error) {
+    WorkflowRuns.Attempt runRow(String state, String message, String error) {
       boolean ended = !state.equals("running");
-      return row(plan.runId(), plan.spec().name(), WorkflowTables.RUN_ROW, null, incarnation, incarnation, state,
+      return WorkflowRuns.Attempt.now(plan.runId(), plan.spec().name(), WorkflowTables.RUN_ROW, null, incarnation, incarnation, state,
           Json.write(plan.params()), message, error, runStart, ended, null);
     }
 
-    Row stepRow(PlannedStep ps, int attempt, String state, String message, String error, Instant start, boolean ended,
+    WorkflowRuns.Attempt stepRow(PlannedStep ps, int attempt, String state, String message, String error, Instant start, boolean ended,
         String outputs) {
-      return row(plan.runId(), plan.spec().name(), ps.step().id(), ps.job().name(), attempt, incarnation, state,
+      return WorkflowRuns.Attempt.now(plan.runId(), plan.spec().name(), ps.step().id(), ps.job().name(), attempt, incarnation, state,
           Json.write(ps.params().asMap()), message, error, Timestamp.from(start), ended, outputs);
     }
-  }
-
-  private static Row withState(Row r, String state, String error) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (String f : r.schema().fieldNames()) {
-      m.put(f, r.getAs(f));
-    }
-    m.put("state", state);
-    m.put("error", error);
-    return Rows.of(WorkflowTables.WORKFLOW_RUNS.schema(), m);
-  }
-
-  static Row row(String runId, String workflow, String step, String job, int attempt, int runAttempt,
-      String state, String params, String message, String error, Timestamp start, boolean ended, String outputs) {
-    Instant end = Instant.now();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("run_id", runId);
-    m.put("workflow", workflow);
-    m.put("step", step);
-    m.put("job", job);
-    m.put("attempt", attempt);
-    m.put("run_attempt", runAttempt);
-    m.put("state", state);
-    m.put("params", params);
-    m.put("message", message);
-    m.put("error", error);
-    m.put("started_at", start);
-    m.put("ended_at", ended ? Timestamp.from(end) : null);
-    m.put("duration_ms", ended ? end.toEpochMilli() - start.getTime() : null);
-    m.put("outputs", outputs);
-    return Rows.of(WorkflowTables.WORKFLOW_RUNS.schema(), m);
   }
 
   private static String seconds(Instant start) {

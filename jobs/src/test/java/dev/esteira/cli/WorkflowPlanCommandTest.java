@@ -93,4 +93,25 @@ class WorkflowPlanCommandTest {
     assertTrue(bad.err().startsWith("esteira: error: " + wf + ": "), bad.err());
     assertTrue(bad.err().contains("schedule.date_params names 'month', which is not a parameter of workflow 'sched'"), bad.err());
   }
+
+  /**
+   * A step parameter of the wrong type or breaking its rule fails the dry-run (and so the Airflow DAG
+   * factory, which plans through it) in one line naming the file and the step, exit code 1.
+   */
+  @Test
+  void aBadStepParameterFailsTheDryRunInOneLine(@TempDir Path dir) throws Exception {
+    Path wf = dir.resolve("drift.yaml");
+    Files.writeString(wf, """
+        name: drifty
+        params: {window: "2"}
+        steps:
+          - {id: check, job: drift, with: {dataset: loans, batch: b1, window: "${window}"}}
+        """);
+    assertEquals(0, run("run", wf.toString(), "--dry-run", "--format", "json").code());
+    Result bad = run("run", wf.toString(), "--dry-run", "--format", "json", "--param", "window=-1");
+    assertEquals(1, bad.code());
+    assertEquals("esteira: error: " + wf + " step 'check': job 'drift': parameter 'window' must be at least 0, got '-1'",
+        bad.err().strip());
+    assertEquals("", bad.out());
+  }
 }

@@ -142,4 +142,23 @@ class ContractCheckTest {
     ContractCheck.Checked fewer = ContractCheck.apply(spec, raw.limit(4999), "b1");
     assertNotEquals(checked.content().hash(), fewer.content().hash());
   }
+
+  /**
+   * A column name or an allowed value with a {@code %} in it is user text, not a format: the batch is
+   * refused with the ordinary one-line message, not an internal error from the formatter.
+   */
+  @Test
+  void aPercentSignInAColumnNameOrAnAllowedValueIsRefusedNotAnInternalError() {
+    StructType schema = new StructType().add("rate_%", "string").add("band", "string");
+    List<Row> rows = List.of(RowFactory.create("1.5", "50%"), RowFactory.create("x", "75%"), RowFactory.create("2", "%d"));
+    Dataset<Row> raw = TestSpark.spark().createDataFrame(rows, schema);
+    DatasetSpec spec = new DatasetSpec("pct", null, "csv", null, false, List.of(
+        new DatasetSpec.Column("rate_%", "double", true, true, "feature", null, null, null),
+        new DatasetSpec.Column("band", "string", true, true, "feature", null, null, List.of("50%", "100%"))), List.of());
+    ContractViolation refused = assertThrows(ContractViolation.class, () -> ContractCheck.apply(spec, raw, "b%s"));
+    assertEquals(
+        "batch 'b%s' refused by the contract of dataset 'pct': rate_%: 1 values not of type double; "
+            + "band: 2 values not in [50%, 100%]",
+        refused.getMessage());
+  }
 }
