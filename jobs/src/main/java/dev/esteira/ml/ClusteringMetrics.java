@@ -43,7 +43,7 @@ public final class ClusteringMetrics {
     if (first == null) {
       return Double.NaN;
     }
-    int dims = first.getList(1).size();
+    int dims = first.getList(first.fieldIndex("x")).size();
     List<Column> aggs = new java.util.ArrayList<>();
     aggs.add(count(lit(1)).as("n"));
     aggs.add(sum(aggregate(col("x"), lit(0.0), (acc, v) -> acc.plus(v.multiply(v)))).as("sq"));
@@ -53,11 +53,11 @@ public final class ClusteringMetrics {
     double total = 0;
     for (Row r : arrays.groupBy("prediction").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
         .collectAsList()) {
-      long n = r.getLong(1);
-      double sq = r.getDouble(2);
+      long n = r.getAs("n");
+      double sq = r.getAs("sq");
       double centre = 0;
       for (int i = 0; i < dims; i++) {
-        double s = r.getDouble(3 + i);
+        double s = r.getAs("s" + i);
         centre += s * s;
       }
       total += sq - centre / n;
