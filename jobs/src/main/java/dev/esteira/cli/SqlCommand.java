@@ -1,7 +1,7 @@
 package dev.esteira.cli;
 
 import dev.esteira.EsteiraException;
-import dev.esteira.data.DatasetTables;
+import dev.esteira.data.Datasets;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.MetaTable;
 import java.util.ArrayList;
@@ -205,7 +205,7 @@ final class SqlCommand extends BaseCommand {
       return true;
     }
     if (name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") && lake.isDeltaTable(lake.datasetPath(name))
-        && !lake.read(DatasetTables.DATASET_VERSIONS).where(org.apache.spark.sql.functions.col("dataset").equalTo(name)).isEmpty()) {
+        && !new Datasets(lake).versions(name).isEmpty()) {
       lake.spark().read().format("delta").load(lake.datasetPath(name)).createOrReplaceTempView(name);
       return true;
     }

@@ -93,6 +93,11 @@ public final class Registry {
     return out;
   }
 
+  /** The names of every registered model, sorted. */
+  public List<String> models() {
+    return registrations(null).stream().map(ModelVersion::model).distinct().sorted().toList();
+  }
+
   /** Every version of a model (of every model when {@code model} is null), with its current state. */
   public List<ModelVersion> versions(String model) {
     if (model != null) {

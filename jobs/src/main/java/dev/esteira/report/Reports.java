@@ -56,11 +56,7 @@ public final class Reports {
 
   /** Every registered model, sorted. */
   public List<String> models() {
-    TreeSet<String> out = new TreeSet<>();
-    for (Row r : lake.read(RegistryTables.MODELS).select("model").distinct().collectAsList()) {
-      out.add(r.getAs("model"));
-    }
-    return new ArrayList<>(out);
+    return new Registry(lake).models();
   }
 
   /** Every dataset with stored profiles (a monitored dataset), sorted. */
