@@ -42,7 +42,6 @@ class ArchitectureTest {
       Map.entry("scoring", Set.of("config", "lake", "data", "ml", "registry", "monitor")),
       Map.entry("ct", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring")),
       Map.entry("report", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring")),
-      Map.entry("bench", Set.of("config", "lake", "data", "monitor")),
       Map.entry("jobs", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring", "ct", "report")),
       Map.entry("workflow", Set.of("config", "lake", "jobs")),
       Map.entry("cli", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring", "ct", "report",

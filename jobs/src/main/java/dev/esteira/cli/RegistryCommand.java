@@ -145,8 +145,8 @@ final class RegistryCommand implements Runnable {
       var ctx = session().jobContext();
       Registry registry = new Registry(ctx.lake());
       ModelVersion v = version == null ? registry.requireProduction(model) : registry.resolve(model, version);
-      Map<String, Object> card = dev.esteira.registry.ModelCard.build(ctx.lake(), registry, v, ctx.model(model));
-      out().result(dev.esteira.registry.ModelCard.markdown(card), card);
+      Map<String, Object> card = dev.esteira.report.ModelCard.build(ctx.lake(), registry, v, ctx.model(model));
+      out().result(dev.esteira.report.ModelCard.markdown(card), card);
       return 0;
     }
   }

@@ -31,7 +31,7 @@ final class ReportCommand extends BaseCommand {
   @Override
   public Integer call() {
     boolean all = models.isEmpty() && datasets.isEmpty();
-    Reports reports = new Reports(session().lake(), session().progress());
+    Reports reports = new Reports(session().lake(), session().jobContext()::model, session().progress());
     List<Reports.Written> written = reports.write(out, all ? null : models, all ? null : datasets);
     List<List<Object>> rows = new ArrayList<>();
     for (Reports.Written w : written) {

@@ -1,9 +1,9 @@
 package dev.esteira.cli;
 
+import dev.esteira.jobs.Reproduction;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
-import dev.esteira.registry.Reproduction;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

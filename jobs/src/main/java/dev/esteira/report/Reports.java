@@ -2,14 +2,13 @@ package dev.esteira.report;
 
 import static dev.esteira.report.Html.esc;
 import static dev.esteira.report.Html.num;
-import static org.apache.spark.sql.functions.col;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.Progress;
 import dev.esteira.data.DatasetVersion;
 import dev.esteira.data.Datasets;
 import dev.esteira.lake.Lakehouse;
-import dev.esteira.ml.RunTables;
+import dev.esteira.ml.ModelSpec;
 import dev.esteira.monitor.ColumnProfile;
 import dev.esteira.monitor.DriftStore;
 import dev.esteira.monitor.ProfileStore;
@@ -34,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.spark.sql.Row;
 
 /**
@@ -44,10 +44,13 @@ import org.apache.spark.sql.Row;
  */
 public final class Reports {
   private final Lakehouse lake;
+  private final Function<String, ModelSpec> specs;
   private final Progress progress;
 
-  public Reports(Lakehouse lake, Progress progress) {
+  /** {@code specs}: the current spec of a model by name (its card falls back on it when the artifact records none). */
+  public Reports(Lakehouse lake, Function<String, ModelSpec> specs, Progress progress) {
     this.lake = lake;
+    this.specs = specs;
     this.progress = progress;
   }
 
@@ -272,7 +275,7 @@ public final class Reports {
     ModelVersion card = versions.stream().filter(v -> v.stage() == Stage.PRODUCTION).findFirst()
         .orElse(versions.isEmpty() ? null : versions.get(versions.size() - 1));
     body.append(Html.section("card", "Model card", "What the version in production (or the newest) is, how it was "
-        + "trained and how it does per slice.", card == null ? Html.empty("No version.") : card(card)));
+        + "trained and how it does per slice.", card == null ? Html.empty("No version.") : card(registry, card)));
 
     ModelVersion prod = versions.stream().filter(v -> v.stage() == Stage.PRODUCTION).findFirst().orElse(null);
     String sub = subtitle() + (prod == null ? " · no version in production" : " · in production: v" + prod.version());
@@ -280,46 +283,102 @@ public final class Reports {
         "transitions", "card"), body.toString());
   }
 
-  private String card(ModelVersion v) {
-    List<Row> runs = lake.read(RunTables.RUNS).where(col("run_id").equalTo(v.runId())).collectAsList();
-    List<List<String>> facts = new ArrayList<>();
-    facts.add(List.of("version", "v" + v.version() + " (" + esc(v.stage().label()) + ")"));
-    facts.add(List.of("description", esc(v.description() == null ? "—" : v.description())));
-    facts.add(List.of("tags", esc(v.tags().isEmpty() ? "—" : new java.util.TreeMap<>(v.tags()).toString())));
-    facts.add(List.of("training data", esc(v.dataset() + " version " + v.datasetVersion() + ", batch " + v.batch())));
-    facts.add(List.of("artifact", esc(v.artifactPath()) + "<br>sha256 " + esc(v.artifactSha256())));
-    facts.add(List.of("code version", esc(v.codeVersion())));
-    String slices = "";
-    if (!runs.isEmpty()) {
-      Row r = runs.get(0);
-      facts.add(List.of("estimator", esc(r.getAs("estimator"))));
-      facts.add(List.of("parameters", "<code>" + esc(r.getAs("params")) + "</code>"));
-      facts.add(List.of("rows", esc("train " + r.getAs("train_rows") + ", holdout " + r.getAs("holdout_rows"))));
-      facts.add(List.of("seed, Spark", esc(r.getAs("seed") + ", Spark " + r.getAs("spark_version"))));
-      if (!r.isNullAt(r.fieldIndex("slice_metrics"))) {
-        Map<String, scala.collection.Map<String, Object>> sm = r.getJavaMap(r.fieldIndex("slice_metrics"));
-        TreeSet<String> metricNames = new TreeSet<>();
-        Map<String, Map<String, Object>> javaSm = new java.util.TreeMap<>();
-        for (Map.Entry<String, scala.collection.Map<String, Object>> e : sm.entrySet()) {
-          Map<String, Object> m = scala.collection.JavaConverters.mapAsJavaMap(e.getValue());
-          javaSm.put(e.getKey(), m);
-          metricNames.addAll(m.keySet());
-        }
-        List<List<String>> srows = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Object>> e : javaSm.entrySet()) {
-          List<String> row = new ArrayList<>(List.of(esc(e.getKey())));
-          for (String m : metricNames) {
-            Object d = e.getValue().get(m);
-            row.add("<span class=\"n\">" + (d instanceof Number n ? num(n.doubleValue()) : "") + "</span>");
-          }
-          srows.add(row);
-        }
-        List<String> h = new ArrayList<>(List.of("slice"));
-        h.addAll(metricNames);
-        slices = srows.isEmpty() ? "" : "<h3>Metrics per slice</h3>" + Html.table(h, srows, "slices");
-      }
+  /** The card section: the same document as {@code esteira registry card} ({@link ModelCard#build}), as HTML. */
+  @SuppressWarnings("unchecked")
+  private String card(Registry registry, ModelVersion v) {
+    Map<String, Object> c;
+    try {
+      c = ModelCard.build(lake, registry, v, specs.apply(v.model()));
+    } catch (EsteiraException e) {
+      return Html.empty("No model card: " + e.getMessage());
     }
-    return Html.table(List.of("", ""), facts, "card") + slices;
+    StringBuilder b = new StringBuilder();
+    Map<String, Object> risk = (Map<String, Object>) c.get("risk");
+    List<List<String>> facts = new ArrayList<>();
+    facts.add(List.of("version", "v" + c.get("version") + " (" + esc(c.get("stage")) + ")"));
+    facts.add(List.of("aliases", esc(String.join(", ", (List<String>) c.get("aliases")))));
+    facts.add(List.of("tags", esc(c.get("tags"))));
+    facts.add(List.of("task", esc(c.get("task"))));
+    facts.add(List.of("purpose", esc(c.get("purpose"))));
+    facts.add(List.of("owner", esc(c.get("owner"))));
+    facts.add(List.of("risk", esc(risk.get("level") + ": " + risk.get("rule"))));
+    facts.add(List.of("description", esc(c.get("description"))));
+    facts.add(List.of("spec", esc(c.get("spec_source"))));
+    b.append(Html.table(List.of("", ""), facts, "card"));
+
+    b.append("<h3>Model</h3>").append(keyValues((Map<String, Object>) c.get("model_details"), "card-model"));
+
+    Map<String, Object> data = (Map<String, Object>) c.get("data");
+    b.append("<h3>Data</h3><p>Trained on dataset ").append(esc(data.get("dataset"))).append(", batch ")
+        .append(esc(data.get("batch"))).append(", version ").append(esc(data.get("dataset_version"))).append(" (")
+        .append(esc(data.get("train_rows"))).append(" training rows, ").append(esc(data.get("holdout_rows")))
+        .append(" holdout rows).</p>")
+        .append(rows((List<Map<String, Object>>) data.get("batch_versions"), "card-data", "No dataset version recorded."));
+
+    b.append("<h3>Metrics (holdout)</h3>")
+        .append(rows((List<Map<String, Object>>) c.get("metrics"), "card-metrics", "No metric."));
+
+    Map<String, Map<String, Double>> slices = (Map<String, Map<String, Double>>) c.get("slice_metrics");
+    b.append("<h3>Metrics per slice</h3>");
+    if (slices.isEmpty()) {
+      b.append(Html.empty("No slice metrics."));
+    } else {
+      TreeSet<String> metricNames = new TreeSet<>();
+      slices.values().forEach(m -> metricNames.addAll(m.keySet()));
+      List<List<String>> srows = new ArrayList<>();
+      slices.forEach((slice, values) -> {
+        List<String> row = new ArrayList<>(List.of(esc(slice)));
+        for (String m : metricNames) {
+          row.add(cell(values.get(m)));
+        }
+        srows.add(row);
+      });
+      List<String> h = new ArrayList<>(List.of("slice"));
+      h.addAll(metricNames);
+      b.append(Html.table(h, srows, "slices"));
+    }
+
+    b.append("<h3>Fairness gaps across slices</h3>")
+        .append(rows((List<Map<String, Object>>) c.get("fairness_gaps"), "card-fairness", "No slice declared."));
+    b.append("<h3>Gates (in force at risk ").append(esc(risk.get("level"))).append(")</h3>")
+        .append(rows((List<Map<String, Object>>) c.get("gates"), "card-gates", "No gate declared."));
+    b.append("<h3>Lineage</h3>").append(keyValues((Map<String, Object>) c.get("lineage"), "card-lineage"));
+    b.append("<h3>Transitions</h3>")
+        .append(rows((List<Map<String, Object>>) c.get("transitions"), "card-transitions", "No transition recorded."));
+    return b.toString();
+  }
+
+  /** A map of the card as a two-column table. */
+  private static String keyValues(Map<String, Object> m, String cssClass) {
+    List<List<String>> rows = new ArrayList<>();
+    m.forEach((k, v) -> rows.add(List.of(esc(k), cell(v))));
+    return Html.table(List.of("", ""), rows, cssClass);
+  }
+
+  /** A list of rows of the card as a table, its header the keys of the first row. */
+  private static String rows(List<Map<String, Object>> rows, String cssClass, String none) {
+    if (rows.isEmpty()) {
+      return Html.empty(none);
+    }
+    List<List<String>> cells = new ArrayList<>();
+    for (Map<String, Object> r : rows) {
+      cells.add(r.values().stream().map(Reports::cell).toList());
+    }
+    return Html.table(new ArrayList<>(rows.get(0).keySet()), cells, cssClass);
+  }
+
+  /** One value of the card as HTML: numbers right-aligned, lists joined. */
+  private static String cell(Object v) {
+    if (v instanceof Double || v instanceof Float) {
+      return "<span class=\"n\">" + num(((Number) v).doubleValue()) + "</span>";
+    }
+    if (v instanceof Number) {
+      return "<span class=\"n\">" + v + "</span>";
+    }
+    if (v instanceof List<?> l) {
+      return esc(String.join("; ", l.stream().map(String::valueOf).toList()));
+    }
+    return v == null ? "" : esc(v);
   }
 
   // ---------------------------------------------------------------- dataset

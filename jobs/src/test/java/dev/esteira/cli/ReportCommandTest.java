@@ -273,6 +273,15 @@ class ReportCommandTest {
   }
 
   @Test
+  void theCardSectionShowsTheModelCardDocument() {
+    String card = modelPage.substring(modelPage.indexOf("id=\"card\""));
+    assertTrue(card.contains("credit-risk@example.com"), "the owner, from the spec, as in esteira registry card");
+    for (String part : List.of("Metrics (holdout)", "Fairness gaps across slices", "Gates (in force at risk low)", "Lineage")) {
+      assertTrue(card.contains(part), part);
+    }
+  }
+
+  @Test
   void badInputIsOneLineAndWritesNothing() {
     Path dir = TestSpark.newDir("report-bad");
     CommandLineTest.Result r = InProcessCli.run(Path.of(lake.root().replaceFirst("^file:", "")), "report", "--model", "nope",
@@ -294,7 +303,7 @@ class ReportCommandTest {
         new dev.esteira.monitor.PerformanceStore.Performance("loan_default", 1, "day-02", "estimated", "auc_roc", 0.58, 0L, 50L, null, null, false, at)));
     store.replace("other_model", null, List.of(
         new dev.esteira.monitor.PerformanceStore.Performance("other_model", 1, "day-01", "realized", "auc_roc", 0.99, 50L, 50L, null, null, false, at)));
-    String page = new dev.esteira.report.Reports(lake, dev.esteira.Progress.NONE).modelPage("loan_default");
+    String page = new dev.esteira.report.Reports(lake, TestSpark.context(lake)::model, dev.esteira.Progress.NONE).modelPage("loan_default");
     assertFalse(page.contains("No performance recorded yet"));
     assertEquals(0.61, value(page, "performance", "v1 realized auc_roc", "day-01"), 1e-12);
     assertEquals(0.58, value(page, "performance", "v1 estimated auc_roc", "day-02"), 1e-12);

@@ -1,4 +1,4 @@
-package dev.esteira.registry;
+package dev.esteira.report;
 
 import dev.esteira.data.DatasetVersion;
 import dev.esteira.data.Datasets;
@@ -9,6 +9,10 @@ import dev.esteira.ml.ModelSpec;
 import dev.esteira.ml.Run;
 import dev.esteira.ml.Runs;
 import dev.esteira.ml.Trainer;
+import dev.esteira.registry.Gates;
+import dev.esteira.registry.ModelVersion;
+import dev.esteira.registry.Registry;
+import dev.esteira.registry.Transition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.esteira.registry;
+package dev.esteira.jobs;
 
 import static org.apache.spark.sql.functions.*;
 
@@ -13,6 +13,8 @@ import dev.esteira.ml.ModelSpec;
 import dev.esteira.ml.Run;
 import dev.esteira.ml.Runs;
 import dev.esteira.ml.Trainer;
+import dev.esteira.registry.ModelVersion;
+import dev.esteira.registry.Registry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
