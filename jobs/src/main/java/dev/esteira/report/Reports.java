@@ -297,7 +297,7 @@ public final class Reports {
     List<List<String>> facts = new ArrayList<>();
     facts.add(List.of("version", "v" + c.get("version") + " (" + esc(c.get("stage")) + ")"));
     facts.add(List.of("aliases", esc(String.join(", ", (List<String>) c.get("aliases")))));
-    facts.add(List.of("tags", esc(c.get("tags"))));
+    facts.add(List.of("tags", cell(c.get("tags"))));
     facts.add(List.of("task", esc(c.get("task"))));
     facts.add(List.of("purpose", esc(c.get("purpose"))));
     facts.add(List.of("owner", esc(c.get("owner"))));
@@ -377,6 +377,10 @@ public final class Reports {
     }
     if (v instanceof List<?> l) {
       return esc(String.join("; ", l.stream().map(String::valueOf).toList()));
+    }
+    if (v instanceof Map<?, ?> m) {
+      // key=value pairs, as `registry tag` takes them; a dash for none, as the other empty facts.
+      return m.isEmpty() ? "—" : esc(m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
     }
     return v == null ? "" : esc(v);
   }
