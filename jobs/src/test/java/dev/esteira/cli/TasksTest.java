@@ -40,16 +40,12 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Regression and clustering end to end on the built-in demo data (tiny batches): train, gate, register,
  * score, metrics checked by hand on collected rows; reproduce; the model card.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TasksTest {
   static final Path MODELS = TestSpark.confDir().resolve("models");
   static Path lakeDir;
@@ -59,6 +55,10 @@ class TasksTest {
   static Path houses;
   static Path customers;
   static Run houseRun;
+  /** house_price v1 (houseRun) promoted to production once, before the tests: the promotion's result. */
+  static Registry.TransitionResult houseProduction;
+  /** The houses dataset version of a second reference batch (other rows), ingested after v1 was trained. */
+  static long otherReference;
   /** Hand-computed mean absolute error per region of the house model's holdout. */
   static Map<String, Double> maeByRegion = new HashMap<>();
 
@@ -72,6 +72,36 @@ class TasksTest {
     customers = TestSpark.newDir("customers");
     TaskDemoData.generate(houses, "regression", 3L, 400, 60, 1);
     TaskDemoData.generate(customers, "clustering", 3L, 300, 60, 1);
+    // Shared by the regression tests, done once here rather than by whichever test ran first: house_price
+    // trained on the reference batch, its holdout's MAE per region by hand, v1 registered and promoted to
+    // production, then the reference batch re-ingested with other rows (a newer dataset version).
+    DatasetSpec ds = DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "houses");
+    datasets.ingest(ds, houses.resolve("reference.csv").toString(), null, "reference");
+    ModelSpec spec = spec("house_price");
+    houseRun = new Trainer(lake, Progress.NONE).train(spec, datasets.readBatch("houses", "reference"), false).run();
+    Map<String, double[]> byRegion = new HashMap<>();
+    for (Row r : houseHoldout()) {
+      double[] acc = byRegion.computeIfAbsent(r.getString(2), k -> new double[2]);
+      acc[0] += Math.abs(r.getDouble(0) - r.getDouble(1));
+      acc[1]++;
+    }
+    byRegion.forEach((region, acc) -> maeByRegion.put(region, acc[0] / acc[1]));
+    ModelVersion v1 = registry.register(houseRun);
+    assertEquals(1, v1.version());
+    assertTrue(registry.promote(spec, 1, Stage.STAGING, "test", null).accepted());
+    houseProduction = registry.promote(spec, 1, Stage.PRODUCTION, "test", null);
+    Path other = TestSpark.newDir("houses-other");
+    TaskDemoData.generate(other, "regression", 4L, 400, 60, 1);
+    otherReference = datasets.ingest(ds, other.resolve("reference.csv").toString(), null, "reference").version().version();
+  }
+
+  /** price, prediction and region of the house model's holdout rows, predicted by its saved pipeline. */
+  static List<Row> houseHoldout() {
+    // The dataset as of the version trained on: it held the first reference batch only.
+    Dataset<Row> reference = datasets.readVersion("houses", houseRun.datasetVersion());
+    Dataset<Row> holdout = reference.where(not(Trainer.seededFraction("house_id", 42).lt(0.8)));
+    return PipelineModel.load(houseRun.artifactPath()).transform(holdout)
+        .select(col("price"), col("prediction"), col("region")).collectAsList();
   }
 
   static ModelSpec spec(String name) {
@@ -91,7 +121,6 @@ class TasksTest {
   }
 
   @Test
-  @Order(0)
   void metricNamesAreCheckedPerTaskWhenTheSpecIsLoaded() throws Exception {
     Path dir = TestSpark.newDir("bad-specs");
     String text = Files.readString(MODELS.resolve("house_price.yaml"));
@@ -127,7 +156,6 @@ class TasksTest {
   }
 
   @Test
-  @Order(0)
   void riskMovesThresholdsTowardsTheIdealNeverAway() {
     assertEquals(0.70, Risk.LOW.tighten(0.70, 1, true), 1e-12);
     assertEquals(0.73, Risk.MEDIUM.tighten(0.70, 1, true), 1e-12);
@@ -137,18 +165,9 @@ class TasksTest {
   }
 
   @Test
-  @Order(1)
   void regressionTrainsWithMetricsEqualToAHandComputation() {
-    DatasetSpec ds = DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "houses");
-    datasets.ingest(ds, houses.resolve("reference.csv").toString(), null, "reference");
-    ModelSpec spec = spec("house_price");
-    houseRun = new Trainer(lake, Progress.NONE).train(spec, datasets.readBatch("houses", "reference"), false).run();
     assertEquals("succeeded", houseRun.status());
-
-    Dataset<Row> reference = datasets.readBatch("houses", "reference").frame();
-    Dataset<Row> holdout = reference.where(not(Trainer.seededFraction("house_id", 42).lt(0.8)));
-    List<Row> rows = PipelineModel.load(houseRun.artifactPath()).transform(holdout)
-        .select(col("price"), col("prediction"), col("region")).collectAsList();
+    List<Row> rows = houseHoldout();
     assertEquals(houseRun.holdoutRows().longValue(), rows.size());
     double sse = 0;
     double sae = 0;
@@ -171,14 +190,13 @@ class TasksTest {
     assertEquals(sae / n, m.get("mae"), 1e-6);
     assertEquals(1 - sse / sst, m.get("r2"), 1e-9);
     assertTrue(m.get("r2") > 0.8, "the demo's price is learnable: " + m);
+    assertEquals(maeByRegion.keySet(), byRegion.keySet());
     byRegion.forEach((region, acc) -> {
-      maeByRegion.put(region, acc[0] / acc[1]);
       assertEquals(acc[0] / acc[1], houseRun.sliceMetrics().get("region=" + region).get("mae"), 1e-6);
     });
   }
 
   @Test
-  @Order(2)
   void gatesKnowWhichWayEachMetricImprovesAndTightenWithRisk() {
     ModelSpec spec = spec("house_price");
     ModelVersion v = registry.register(houseRun);
@@ -222,11 +240,9 @@ class TasksTest {
   }
 
   @Test
-  @Order(3)
   void regressionIsPromotedThroughItsGatesAndScores() {
     ModelSpec spec = spec("house_price");
-    assertTrue(registry.promote(spec, 1, Stage.STAGING, "test", null).accepted());
-    Registry.TransitionResult prod = registry.promote(spec, 1, Stage.PRODUCTION, "test", null);
+    Registry.TransitionResult prod = houseProduction;
     assertTrue(prod.accepted(), prod.message());
     assertTrue(prod.gates().stream().anyMatch(g -> g.check().equals("max rmse (risk medium)")), prod.gates().toString());
     DatasetSpec ds = DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "houses");
@@ -251,7 +267,6 @@ class TasksTest {
   }
 
   @Test
-  @Order(4)
   void clusteringTrainsGatesAndScoresWithSilhouetteAndCostEqualToAHandComputation() {
     DatasetSpec ds = DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "customers");
     datasets.ingest(ds, customers.resolve("reference.csv").toString(), null, "reference");
@@ -343,7 +358,6 @@ class TasksTest {
   }
 
   @Test
-  @Order(5)
   void reproduceFindsTheSameModelFromTheRecordedDataAndADifferentOneFromOtherData() throws Exception {
     CommandLineTest.Result same = InProcessCli.run(lakeDir, "--format", "json", "reproduce", "house_price", "1");
     assertEquals(0, same.code(), same.err());
@@ -357,11 +371,9 @@ class TasksTest {
     assertEquals("reproduce", dev.esteira.ml.Runs.find(lake, doc.get("reproduce_run_id").asText()).orElseThrow().kind());
     assertEquals(houseRun.runId(), dev.esteira.ml.Runs.latest(lake, "house_price").orElseThrow().runId());
 
-    // The reference batch re-ingested with other rows: a new dataset version. Retrained on it, it differs.
-    DatasetSpec ds = DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "houses");
-    Path other = TestSpark.newDir("houses-other");
-    TaskDemoData.generate(other, "regression", 4L, 400, 60, 1);
-    long newer = datasets.ingest(ds, other.resolve("reference.csv").toString(), null, "reference").version().version();
+    // The reference batch re-ingested with other rows (in the set-up): a new dataset version. Retrained on it, it differs.
+    long newer = otherReference;
+    assertTrue(newer > houseRun.datasetVersion());
     CommandLineTest.Result differs = InProcessCli.run(lakeDir, "reproduce", "house_price", "1",
         "--dataset-version", Long.toString(newer));
     assertEquals(1, differs.code(), differs.out() + differs.err());
@@ -370,7 +382,6 @@ class TasksTest {
   }
 
   @Test
-  @Order(6)
   void theModelCardSaysWhatTheVersionIsAndItsFairnessGaps() throws Exception {
     CommandLineTest.Result json = InProcessCli.run(lakeDir, "--format", "json", "registry", "card", "house_price", "1");
     assertEquals(0, json.code(), json.err());
@@ -411,7 +422,6 @@ class TasksTest {
   }
 
   @Test
-  @Order(7)
   void theDemoDataOfEachTaskIsWrittenWithoutSpark() throws Exception {
     Path out = TestSpark.newDir("demo-tasks");
     CommandLineTest.Result r = InProcessCli.run(lakeDir, "demo-data", "--task", "clustering", "--out", out.toString(),
