@@ -150,7 +150,9 @@ public final class Main implements Runnable {
     for (JobParam p : job.params()) {
       OptionSpec.Builder b =
           OptionSpec.builder(p.option())
-              .description(p.description() + (p.required() ? "" : p.defaultValue() == null || p.flag() ? "" : " (default: " + p.defaultValue() + ")"))
+              // The type and rule too: what JobParams.of refuses at planning should be readable here first.
+              .description(p.description() + (p.required() ? "" : p.defaultValue() == null || p.flag() ? "" : " (default: " + p.defaultValue() + ")")
+                  + ". " + capitalized(p.kind()) + ".")
               .required(p.required());
       if (p.flag()) {
         b.type(boolean.class).arity("0");
@@ -160,6 +162,10 @@ public final class Main implements Runnable {
       spec.addOption(b.build());
     }
     return spec;
+  }
+
+  private static String capitalized(String text) {
+    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 
   private static final class JobRunner implements Callable<Integer> {

@@ -3,8 +3,8 @@ package dev.esteira.data;
 import dev.esteira.EsteiraException;
 import dev.esteira.Messages;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -13,7 +13,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** Reads an incoming batch file (CSV, Parquet or JSON lines), failing fast on anything malformed. */
 final class BatchReader {
-  static final Set<String> FORMATS = Set.of("csv", "parquet", "json");
+  // A list, not a set: its order is the one help and errors show.
+  static final List<String> FORMATS = List.of("csv", "parquet", "json");
 
   private BatchReader() {}
 

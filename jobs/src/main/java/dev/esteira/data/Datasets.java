@@ -29,7 +29,11 @@ import org.apache.spark.sql.Row;
  */
 public final class Datasets {
   public static final String BATCH_COLUMN = "_batch";
-  private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]*";
+  /** What a batch or tag name may be; public so a job declares it as its parameter's rule, checked at planning. */
+  public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]*";
+
+  /** The input formats an ingest reads (any case), for the ingest job's parameter rule. */
+  public static final java.util.List<String> INPUT_FORMATS = BatchReader.FORMATS;
 
   private final Lakehouse lake;
 

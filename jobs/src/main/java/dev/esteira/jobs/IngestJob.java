@@ -19,14 +19,19 @@ public final class IngestJob implements Job {
     return "Ingest a CSV, Parquet or JSON batch as a dataset version, checked against its contract";
   }
 
+  // The names Datasets accepts for a batch and a tag: a bad one is refused at planning, not after the read.
+  private static final JobParam.Rule NAME =
+      JobParam.Rule.matches(Datasets.NAME_PATTERN, "a name of letters, digits, '_', '.' and '-'");
+
   @Override
   public List<JobParam> params() {
     return List.of(
         JobParam.required("dataset", "dataset name (its contract is conf/datasets/NAME.yaml)"),
         JobParam.required("path", "file or folder to ingest"),
-        JobParam.required("batch", "batch name, e.g. day-03; re-ingesting a batch replaces it"),
-        JobParam.optional("input_format", "csv, parquet or json (default: the contract's format)", null),
-        JobParam.optional("tag", "tag to put on the new version", null));
+        JobParam.required("batch", "batch name, e.g. day-03; re-ingesting a batch replaces it").must(NAME),
+        JobParam.optional("input_format", "csv, parquet or json (default: the contract's format)", null)
+            .must(JobParam.Rule.oneOfAnyCase(Datasets.INPUT_FORMATS)),
+        JobParam.optional("tag", "tag to put on the new version", null).must(NAME));
   }
 
   @Override

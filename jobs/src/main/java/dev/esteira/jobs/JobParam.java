@@ -60,6 +60,21 @@ public record JobParam(
       List<String> values = List.of(allowed);
       return new Rule("one of " + String.join(", ", values), v -> values.contains(String.valueOf(v)));
     }
+
+    /**
+     * One of {@code allowed}, in any case: for values the job lower-cases itself (stages, input
+     * formats), so that what it accepts today is not refused.
+     */
+    public static Rule oneOfAnyCase(List<String> allowed) {
+      return new Rule(
+          "one of " + String.join(", ", allowed),
+          v -> allowed.stream().anyMatch(a -> a.equalsIgnoreCase(String.valueOf(v))));
+    }
+
+    /** Text matching {@code regex} in full; {@code says} completes "must be …". */
+    public static Rule matches(String regex, String says) {
+      return new Rule(says, v -> String.valueOf(v).matches(regex));
+    }
   }
 
   public static JobParam required(String name, String description) {
@@ -82,6 +97,21 @@ public record JobParam(
   /** This parameter with a rule its typed value must meet. */
   public JobParam must(Rule rule) {
     return new JobParam(name, description, required, defaultValue, flag, type, rule);
+  }
+
+  /**
+   * The type and rule in words, for {@code --help}: "a whole number, at least 0", "one of staging, …",
+   * "text". A flag is a switch on the command line but true or false in a workflow's YAML.
+   */
+  public String kind() {
+    if (flag) {
+      return "a switch (in a workflow: true or false)";
+    }
+    if (rule == Rule.ANY) {
+      return type.says();
+    }
+    // "text, one of a, b" says nothing more than "one of a, b".
+    return type == Type.TEXT ? rule.says() : type.says() + ", " + rule.says();
   }
 
   public String option() {

@@ -5,6 +5,7 @@ import dev.esteira.ml.ModelSpec;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.Stage;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,23 +22,18 @@ public final class PromoteJob implements Job {
     return "Promote a model version to staging or production through its metric gates";
   }
 
+  // The stages a version can be promoted to: the registry refuses 'none' (Stage.parse reads any case).
+  private static final List<String> TARGETS =
+      Arrays.stream(Stage.values()).filter(s -> s != Stage.NONE).map(Stage::label).toList();
+
   @Override
   public List<JobParam> params() {
     return List.of(
         JobParam.required("model", "model name"),
-        JobParam.required("stage", "target stage: staging, production or archived"),
+        JobParam.required("stage", "target stage").must(JobParam.Rule.oneOfAnyCase(TARGETS)),
         JobParam.optional("version", "version to promote (default: the newest registered)", null)
             .as(JobParam.Type.WHOLE_NUMBER).must(JobParam.Rule.atLeast(1)),
         JobParam.optional("reason", "why, for the audit trail", null));
-  }
-
-  @Override
-  public void check(JobParams p, String where) {
-    try {
-      Stage.parse(p.get("stage"));
-    } catch (dev.esteira.EsteiraException e) {
-      throw new dev.esteira.EsteiraException(where + ": job 'promote': " + e.getMessage());
-    }
   }
 
   @Override

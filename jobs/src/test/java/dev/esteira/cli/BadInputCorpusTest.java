@@ -128,7 +128,7 @@ class BadInputCorpusTest {
     c.add(Case.of("empty file", "input is empty", "ingest", "--dataset", "loans", "--path", file("empty.csv", ""), "--batch", "x13"));
     c.add(Case.of("missing input", "input not found", "ingest", "--dataset", "loans", "--path", work.resolve("nope.csv").toString(), "--batch", "x14"));
     c.add(Case.of("CSV read as parquet", "as parquet", "ingest", "--dataset", "loans", "--path", reference(), "--batch", "x15", "--input-format", "parquet"));
-    c.add(Case.of("unknown input format", "unknown format 'xml'", "ingest", "--dataset", "loans", "--path", reference(), "--batch", "x16", "--input-format", "xml"));
+    c.add(Case.of("unknown input format", "parameter 'input_format' must be one of csv, parquet, json, got 'xml'", "ingest", "--dataset", "loans", "--path", reference(), "--batch", "x16", "--input-format", "xml"));
     c.add(Case.of("unknown dataset", "unknown dataset 'lions'", "ingest", "--dataset", "lions", "--path", reference(), "--batch", "x17"));
     // Names that try to escape: path traversal and SQL injection.
     c.add(Case.of("dataset name with path traversal", "../../etc/passwd", "ingest", "--dataset", "../../etc/passwd", "--path", reference(), "--batch", "x18"));
@@ -167,7 +167,7 @@ class BadInputCorpusTest {
     c.add(Case.of("tag an unknown version", "99", "registry", "tag", "loan_default", "99", "k=v"));
     c.add(Case.of("describe an unknown version", "99", "registry", "describe", "loan_default", "99", "text"));
     c.add(Case.of("registry without a command", "registry", "registry"));
-    c.add(Case.of("promote job to an unknown stage", "unknown stage 'prod'", "promote", "--model", "loan_default", "--stage", "prod"));
+    c.add(Case.of("promote job to an unknown stage", "parameter 'stage' must be one of staging, production, archived, got 'prod'", "promote", "--model", "loan_default", "--stage", "prod"));
     c.add(Case.of("train an unknown model", "unknown model 'nope'", "train", "--model", "nope"));
     c.add(Case.of("register an unknown run", "nosuchrun", "register", "--model", "loan_default", "--run-id", "nosuchrun"));
     // Datasets, runs and workflow runs.
@@ -205,7 +205,7 @@ class BadInputCorpusTest {
         steps:
           - {id: a, job: validate, with: {dataset: loans, batch: x}, depends_on: [nowhere]}
         """)));
-    c.add(Case.of("workflow promotes to an unknown stage", "unknown stage 'prod'", "run", file("stage.yaml", """
+    c.add(Case.of("workflow promotes to an unknown stage", "parameter 'stage' must be one of staging, production, archived, got 'prod'", "run", file("stage.yaml", """
         name: bad_stage
         steps:
           - {id: a, job: validate, with: {dataset: loans, batch: reference}}

@@ -114,4 +114,22 @@ class WorkflowPlanCommandTest {
         bad.err().strip());
     assertEquals("", bad.out());
   }
+
+  /** A job's --help says each parameter's type and rule, as planning checks them. */
+  @Test
+  void jobHelpSaysEachParametersTypeAndRule() {
+    Result drift = run("drift", "--help");
+    assertEquals(0, drift.code(), drift.err());
+    assertTrue(oneLine(drift.out()).contains("(default: 0). A whole number, at least 0."), drift.out());
+    assertTrue(oneLine(drift.out()).contains("(default: true). True or false."), drift.out());
+    Result promote = run("promote", "--help");
+    assertTrue(oneLine(promote.out()).contains("One of staging, production, archived."), promote.out());
+    Result train = run("train", "--help");
+    assertTrue(oneLine(train.out()).contains("A switch (in a workflow: true or false)."), train.out());
+  }
+
+  /** Help text as one line: picocli wraps descriptions at its width. */
+  private static String oneLine(String help) {
+    return help.replaceAll("\\s+", " ");
+  }
 }

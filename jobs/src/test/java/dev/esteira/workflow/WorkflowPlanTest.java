@@ -3,7 +3,9 @@ package dev.esteira.workflow;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.esteira.EsteiraException;
+import dev.esteira.jobs.Job;
 import dev.esteira.jobs.JobParam;
+import dev.esteira.jobs.Jobs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -81,5 +83,60 @@ class WorkflowPlanTest {
     assertNull(stage.problem("staging"));
     assertEquals("must be one of staging, production, got 'prod'", stage.problem("prod"));
     assertEquals(java.util.List.of("a", "b"), JobParam.Type.LIST.parse(" a, ,b "));
+  }
+
+  @Test
+  void aStageThatIsNotAStageIsRefusedAtPlanning() {
+    String promote = "name: night\nsteps:\n  - {id: p, job: promote, with: {model: m, stage: %s}}\n";
+    assertEquals(
+        "workflows/night.yaml step 'p': job 'promote': parameter 'stage' must be one of staging, production, archived, "
+            + "got 'prod'",
+        refusal(promote.formatted("prod"), Map.of()));
+    // The registry refuses 'none' at run: refused at planning instead.
+    assertTrue(refusal(promote.formatted("none"), Map.of()).endsWith("got 'none'"));
+    // Any case, as the registry reads a stage.
+    assertEquals("Production", plan(promote.formatted("Production"), Map.of()).steps().get(0).params().get("stage"));
+  }
+
+  @Test
+  void anIngestFormatOrBatchNameTheIngestCannotReadIsRefusedAtPlanning() {
+    String ingest = "name: night\nsteps:\n  - {id: i, job: ingest, with: {dataset: loans, path: /in, batch: %s, input_format: %s}}\n";
+    assertEquals(
+        "workflows/night.yaml step 'i': job 'ingest': parameter 'input_format' must be one of csv, parquet, json, got 'xml'",
+        refusal(ingest.formatted("b1", "xml"), Map.of()));
+    assertEquals(
+        "workflows/night.yaml step 'i': job 'ingest': parameter 'batch' must be a name of letters, digits, '_', '.' and '-', "
+            + "got '../x'",
+        refusal(ingest.formatted("'../x'", "csv"), Map.of()));
+    assertEquals("PARQUET", plan(ingest.formatted("day-03", "PARQUET"), Map.of()).steps().get(0).params().get("input_format"));
+  }
+
+  @Test
+  void aNegativeWholeNumberAndANonBooleanAreRefusedAtPlanning() {
+    assertEquals(
+        "workflows/night.yaml step 'p': job 'promote': parameter 'version' must be at least 1, got '-2'",
+        refusal("name: night\nsteps:\n  - {id: p, job: promote, with: {model: m, stage: staging, version: -2}}\n", Map.of()));
+    assertEquals(
+        "workflows/night.yaml step 't': job 'train': parameter 'force' must be true or false, got 'yes please'",
+        refusal("name: night\nsteps:\n  - {id: t, job: train, with: {model: m, force: yes please}}\n", Map.of()));
+  }
+
+  /**
+   * Every parameter of every job has a type and a rule that --help can say, and its default meets them:
+   * otherwise a step that leaves it out would be refused for a value it never gave.
+   */
+  @Test
+  void everyParameterOfEveryJobHasATypeAndARuleItsDefaultMeets() {
+    for (Job job : Jobs.all()) {
+      for (JobParam p : job.params()) {
+        String which = job.name() + "." + p.name();
+        assertNotNull(p.type(), which);
+        assertNotNull(p.rule(), which);
+        assertFalse(p.kind().isBlank(), which);
+        if (p.defaultValue() != null) {
+          assertNull(p.problem(p.defaultValue()), which);
+        }
+      }
+    }
   }
 }
