@@ -2,8 +2,6 @@ package dev.esteira.workflow;
 
 import dev.esteira.config.Json;
 import dev.esteira.jobs.JobContext;
-import dev.esteira.jobs.JobOutput;
-import dev.esteira.lake.CrashPoints;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
@@ -46,44 +44,41 @@ public final class StepRunner {
     WorkflowRuns log = new WorkflowRuns(context.lake());
     int n = attempt != null ? attempt : 1 + log.lastAttempt(runId, stepId);
     String prefix = stepId + " (run " + runId + ", attempt " + n + ")";
-    Condition condition = WorkflowRunner.condition(ps);
-    if (condition != null) {
+    // Each row at once, and the run's own row after each ended one: the next task may run in another
+    // process, and Airflow's run is done when its last task is.
+    StepAttempt step = new StepAttempt(context, plan, runId, 1, false, new StepAttempt.Rows() {
+      @Override
+      public void running(WorkflowRuns.Attempt row) {
+        log.write(List.of(row));
+      }
+
+      @Override
+      public void ended(WorkflowRuns.Attempt row) {
+        log.write(List.of(row));
+        updateRunRow(plan, runId, "failed".equals(row.state()) ? failure(plan, row.step(), row.attempt(), row.error()) : null);
+      }
+    });
+    String why = step.skipIfFalse(ps, n, prefix, named -> {
       // The outputs of the step it names, as that step's latest attempt in this run recorded them.
-      WorkflowRuns.Attempt latest = log.latest(runId, condition.step()).orElse(null);
+      WorkflowRuns.Attempt latest = log.latest(runId, named).orElse(null);
       Map<String, Object> outputs =
           latest != null && "succeeded".equals(latest.state()) ? WorkflowRunner.outputsOf(latest) : null;
-      if (!condition.holds(outputs)) {
-        String why = "when: " + condition + " is false" + (outputs == null ? " (step '" + condition.step() + "' did not run)" : "");
-        Instant at = Instant.now();
-        log.write(List.of(row(runId, plan, stepId, ps.job().name(), n, "skipped",
-            Json.write(ps.params().asMap()), why, null, at, true, null)));
-        context.progress().report(prefix + ": skipped, " + why);
-        updateRunRow(plan, runId, null);
-        return new WorkflowRunner.StepOutcome(stepId, "skipped", n, why, List.of());
-      }
+      return new StepAttempt.Upstream(outputs != null, outputs);
+    });
+    if (why != null) {
+      return new WorkflowRunner.StepOutcome(stepId, "skipped", n, why, List.of());
     }
-    context.progress().report(prefix + ": " + ps.job().name() + " " + ps.params());
-    Instant start = Instant.now();
-    // On record as running before it runs, so that a killed task leaves a true trace.
-    log.write(List.of(row(runId, plan, stepId, ps.job().name(), n, "running",
-        Json.write(ps.params().asMap()), null, null, start, false, null)));
-    CrashPoints.reach("workflow.step-started:" + stepId);
-    try {
-      JobOutput out = ps.job().run(context, ps.params());
-      log.write(List.of(row(runId, plan, stepId, ps.job().name(), n, "succeeded",
-          Json.write(ps.params().asMap()), out.message(), null, start, true, WorkflowRunner.outputsJson(out.data()))));
-      context.progress().report(prefix + ": " + out.message());
-      out.alerts().forEach(a -> context.progress().report("ALERT " + a));
-      updateRunRow(plan, runId, null);
-      return new WorkflowRunner.StepOutcome(stepId, "succeeded", n, out.message(), out.alerts());
-    } catch (RuntimeException e) {
-      String error = WorkflowRunner.errorLine(e);
-      log.write(List.of(row(runId, plan, stepId, ps.job().name(), n, "failed",
-          Json.write(ps.params().asMap()), null, error, start, true, null)));
-      String failure = "workflow '" + plan.spec().name() + "' failed at step '" + stepId + "' (attempt " + n + "): " + error;
-      updateRunRow(plan, runId, failure);
-      throw new WorkflowException(failure + " (run " + runId + ")", e);
+    step.announce(ps, prefix);
+    StepAttempt.Ended ended = step.run(ps, n, prefix);
+    if (ended.failure() != null) {
+      throw new WorkflowException(
+          failure(plan, stepId, n, ended.outcome().message()) + " (run " + runId + ")", ended.failure());
     }
+    return ended.outcome();
+  }
+
+  private static String failure(WorkflowRunner.Plan plan, String stepId, int attempt, String error) {
+    return "workflow '" + plan.spec().name() + "' failed at step '" + stepId + "' (attempt " + attempt + "): " + error;
   }
 
   /**

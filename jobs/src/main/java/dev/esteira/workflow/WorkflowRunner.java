@@ -6,10 +6,8 @@ import dev.esteira.Messages;
 import dev.esteira.config.Json;
 import dev.esteira.jobs.Job;
 import dev.esteira.jobs.JobContext;
-import dev.esteira.jobs.JobOutput;
 import dev.esteira.jobs.JobParams;
 import dev.esteira.jobs.Jobs;
-import dev.esteira.lake.CrashPoints;
 import dev.esteira.lake.Fingerprints;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -222,6 +220,18 @@ public final class WorkflowRunner {
     RunLog log = new RunLog(plan, incarnation, runStart);
     log.pending.addAll(interrupted);
     log.pending.add(log.runRow("running", null, null));
+    // Ended rows wait for the next running row (or the run's end): one commit per step.
+    StepAttempt step = new StepAttempt(context, plan, plan.runId(), incarnation, true, new StepAttempt.Rows() {
+      @Override
+      public void running(WorkflowRuns.Attempt row) {
+        log.flush(row);
+      }
+
+      @Override
+      public void ended(WorkflowRuns.Attempt row) {
+        log.pending.add(row);
+      }
+    });
     List<StepOutcome> outcomes = new ArrayList<>();
     String failure = null;
     int index = 0;
@@ -239,44 +249,31 @@ public final class WorkflowRunner {
         continue;
       }
       int attempt = attemptsSoFar.getOrDefault(id, 0);
-      Condition condition = condition(ps);
-      if (condition != null && !condition.holds(outputs.get(condition.step()))) {
-        String why = "when: " + condition + " is false" + (outputs.containsKey(condition.step()) ? "" : " (step '"
-            + condition.step() + "' did not run)");
-        log.pending.add(log.stepRow(ps, attempt + 1, "skipped", why, null, Instant.now(), true, null));
-        context.progress().report(prefix + ": skipped, " + why);
+      String why = step.skipIfFalse(ps, attempt + 1, prefix, s -> new StepAttempt.Upstream(outputs.containsKey(s), outputs.get(s)));
+      if (why != null) {
         outcomes.add(new StepOutcome(id, "skipped", 0, why, List.of()));
         continue;
       }
-      context.progress().report(prefix + ": " + ps.job().name() + " " + ps.params());
+      step.announce(ps, prefix);
       int maxAttempts = ps.retries() + 1;
       for (int tries = 1; tries <= maxAttempts; tries++) {
         attempt++;
-        Instant start = Instant.now();
-        log.flush(log.stepRow(ps, attempt, "running", null, null, start, false, null));
-        CrashPoints.reach("workflow.step-started:" + id);
-        try (StepHeartbeat beat = StepHeartbeat.start(lake.spark(), prefix, context.progress())) {
-          JobOutput out = ps.job().run(context, ps.params());
-          CrashPoints.reach("workflow.step-done:" + id);
-          outputs.put(id, out.data());
-          log.pending.add(log.stepRow(ps, attempt, "succeeded", out.message(), null, start, true, outputsJson(out.data())));
-          context.progress().report(prefix + ": " + out.message() + " (" + seconds(start) + ")");
-          out.alerts().forEach(a -> context.progress().report("ALERT " + a));
-          outcomes.add(new StepOutcome(id, "succeeded", attempt, out.message(), out.alerts()));
+        StepAttempt.Ended ended = step.run(ps, attempt, prefix);
+        if (ended.failure() == null) {
+          outputs.put(id, ended.outputs());
+          outcomes.add(ended.outcome());
           break;
-        } catch (RuntimeException e) {
-          String error = errorLine(e);
-          log.pending.add(log.stepRow(ps, attempt, "failed", null, error, start, true, null));
-          boolean retry = tries < maxAttempts && retryable(e);
-          if (retry) {
-            context.progress().report(prefix + ": attempt " + attempt + " failed (" + error + "), retrying");
-            sleep(context.config().workflow().retryDelaySeconds(), tries);
-          } else {
-            failure = "workflow '" + plan.spec().name() + "' failed at step '" + id + "' after " + tries
-                + (tries == 1 ? " attempt" : " attempts") + ": " + error;
-            outcomes.add(new StepOutcome(id, "failed", attempt, error, List.of()));
-            break;
-          }
+        }
+        String error = ended.outcome().message();
+        boolean retry = tries < maxAttempts && retryable(ended.failure());
+        if (retry) {
+          context.progress().report(prefix + ": attempt " + attempt + " failed (" + error + "), retrying");
+          sleep(context.config().workflow().retryDelaySeconds(), tries);
+        } else {
+          failure = "workflow '" + plan.spec().name() + "' failed at step '" + id + "' after " + tries
+              + (tries == 1 ? " attempt" : " attempts") + ": " + error;
+          outcomes.add(ended.outcome());
+          break;
         }
       }
     }
@@ -350,16 +347,6 @@ public final class WorkflowRunner {
       return WorkflowRuns.Attempt.now(plan.runId(), plan.spec().name(), WorkflowTables.RUN_ROW, null, incarnation, incarnation, state,
           Json.write(plan.params()), message, error, runStart, ended, null);
     }
-
-    WorkflowRuns.Attempt stepRow(PlannedStep ps, int attempt, String state, String message, String error, Instant start, boolean ended,
-        String outputs) {
-      return WorkflowRuns.Attempt.now(plan.runId(), plan.spec().name(), ps.step().id(), ps.job().name(), attempt, incarnation, state,
-          Json.write(ps.params().asMap()), message, error, Timestamp.from(start), ended, outputs);
-    }
-  }
-
-  private static String seconds(Instant start) {
-    return String.format(java.util.Locale.ROOT, "%.1fs", (Instant.now().toEpochMilli() - start.toEpochMilli()) / 1000.0);
   }
 
   private static void sleep(Double delaySeconds, int attempt) {
