@@ -58,7 +58,11 @@ class ContinuousTrainingTriggersTest {
   @BeforeAll
   static void build() throws IOException {
     lake = TestSpark.freshLakehouse("ct-triggers");
-    ctx = new JobContext(TestSpark.config(), lake, TestSpark.confDir(), "test", Progress.NONE);
+    // The repository's spec without its tuning grid (one fit instead of three): the triggers need a
+    // model in production, not a tuned one; its gates stay as declared.
+    Path untuned = dev.esteira.testing.CliProcess.confWith(
+        "models/loan_default.yaml", "  grid:\n    elastic_net_param: [0.0, 0.5]\n", "  grid: {}\n");
+    ctx = new JobContext(TestSpark.config(), lake, untuned, "test", Progress.NONE);
     spec = ctx.model(MODEL);
     Path landing = Path.of(lake.root().replaceFirst("^file:", "")).resolve("landing");
     // No drift from the generator (drift from day 99); labels of day d arrive in arrived-day-(d+1).
