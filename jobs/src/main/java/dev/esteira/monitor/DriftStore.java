@@ -79,13 +79,21 @@ public final class DriftStore {
 
   /** Every metric of the outputs of every version of a model (prediction drift). */
   public List<DriftMetric> modelOutputMetrics(String model) {
-    List<DriftMetric> out = new ArrayList<>();
-    // The targets of a model's outputs are found by reading the distinct targets and parsing them: a
-    // target is never matched by its text's prefix.
+    // The targets of a model's outputs are found by reading the distinct targets and parsing them (a
+    // target is never matched by its text's prefix); then one read fetches the metrics of all of them.
+    List<String> outputs = new ArrayList<>();
     for (Row r : lake.read(MonitorTables.DRIFT_METRICS).select("target").distinct().collectAsList()) {
       if (Target.parse(r.getAs("target")) instanceof Target.ModelOutputTarget t && t.model().equals(model)) {
-        out.addAll(metrics(t));
+        outputs.add(t.format());
       }
+    }
+    if (outputs.isEmpty()) {
+      return List.of();
+    }
+    List<DriftMetric> out = new ArrayList<>();
+    var frame = lake.read(MonitorTables.DRIFT_METRICS).where(col("target").isin(outputs.toArray()));
+    for (Row r : frame.orderBy("target", "batch", "column", "comparison", "metric").collectAsList()) {
+      out.add(DriftMetric.of(r));
     }
     return out;
   }
