@@ -204,7 +204,7 @@ final class SqlCommand extends BaseCommand {
       lake.spark().sql(dev.esteira.registry.RegistryViews.MODEL_VERSIONS_SQL).createOrReplaceTempView(MODEL_VERSIONS_VIEW);
       return true;
     }
-    if (name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") && lake.isDeltaTable(lake.datasetPath(name))
+    if (name.matches(Datasets.NAME_PATTERN) && lake.isDeltaTable(lake.datasetPath(name))
         && !new Datasets(lake).versions(name).isEmpty()) {
       lake.spark().read().format("delta").load(lake.datasetPath(name)).createOrReplaceTempView(name);
       return true;
