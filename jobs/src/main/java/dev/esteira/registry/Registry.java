@@ -95,7 +95,9 @@ public final class Registry {
 
   /** The names of every registered model, sorted. */
   public List<String> models() {
-    return registrations(null).stream().map(ModelVersion::model).distinct().sorted().toList();
+    // Only the names: a registration's metrics and lineage are not read for a list of models.
+    return lake.read(RegistryTables.MODELS).select("model").distinct().collectAsList().stream()
+        .map(r -> r.<String>getAs("model")).sorted().toList();
   }
 
   /** Every version of a model (of every model when {@code model} is null), with its current state. */
