@@ -32,7 +32,7 @@ final class DatasetCommand implements Runnable {
     @Override
     public Integer call() {
       List<List<Object>> rows = new ArrayList<>();
-      for (DatasetVersion v : new Datasets(session().readLake()).versions(dataset)) {
+      for (DatasetVersion v : new Datasets(session().metadataLake()).versions(dataset)) {
         rows.add(java.util.Arrays.asList(v.dataset(), v.version(), v.batch(), v.tag(), v.rowCount(),
             v.contractStatus(), v.expectationsStatus(), v.contentFingerprint().substring(0, 12), v.createdAt().toString()));
       }

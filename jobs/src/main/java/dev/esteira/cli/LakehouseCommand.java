@@ -24,7 +24,7 @@ final class LakehouseCommand implements Runnable {
   static final class Status extends BaseCommand {
     @Override
     public Integer call() {
-      Lakehouse lake = session().readLake();
+      Lakehouse lake = session().metadataLake();
       List<List<Object>> rows = new ArrayList<>();
       for (Lakehouse.TableStatus s : lake.status(MetadataTables.ALL)) {
         rows.add(List.of(s.table(), s.exists() ? s.version() : "-", s.current(),

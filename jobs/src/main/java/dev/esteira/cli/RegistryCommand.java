@@ -47,7 +47,7 @@ final class RegistryCommand implements Runnable {
     @Override
     public Integer call() {
       List<List<Object>> rows = new ArrayList<>();
-      for (ModelVersion v : new Registry(session().readLake()).versions(model)) {
+      for (ModelVersion v : new Registry(session().metadataLake()).versions(model)) {
         rows.add(summary(v));
       }
       if (model != null && rows.isEmpty()) {
@@ -68,7 +68,7 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Registry registry = new Registry(session().readLake());
+      Registry registry = new Registry(session().metadataLake());
       ModelVersion v = version == null ? registry.requireProduction(model) : registry.resolve(model, version);
       List<Map<String, Object>> transitions = new ArrayList<>();
       StringBuilder text = new StringBuilder();
@@ -142,7 +142,7 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() {
-      var ctx = session().jobContext();
+      var ctx = session().metadataContext();
       Registry registry = new Registry(ctx.lake());
       ModelVersion v = version == null ? registry.requireProduction(model) : registry.resolve(model, version);
       Map<String, Object> card = dev.esteira.report.ModelCard.build(ctx.lake(), registry, v, ctx.model(model));

@@ -71,7 +71,7 @@ final class RunsCommand implements Runnable {
       if (limit < 1) {
         throw new EsteiraException("runs list: --limit must be at least 1, got " + limit);
       }
-      List<Run> runs = Runs.list(session().readLake(), model);
+      List<Run> runs = Runs.list(session().metadataLake(), model);
       if (out().json()) {
         out().result("", runs.stream().limit(limit).map(RunsCommand::document).toList());
         return 0;
@@ -101,7 +101,7 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Run r = Runs.find(session().readLake(), runId).orElseThrow(() -> new EsteiraException(
+      Run r = Runs.find(session().metadataLake(), runId).orElseThrow(() -> new EsteiraException(
           "unknown run '" + runId + "' (see `esteira runs list`)"));
       StringBuilder text = new StringBuilder();
       text.append("run ").append(r.runId()).append(" [").append(r.status()).append("]\n")

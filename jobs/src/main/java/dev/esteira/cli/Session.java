@@ -17,6 +17,7 @@ final class Session implements AutoCloseable {
   /** Whether this session started Spark, and so must stop it (tests share one session). */
   private boolean ownsSpark;
   private Lakehouse lake;
+  private Lakehouse metadataLake;
 
   Session(GlobalOptions options) {
     this.options = options;
@@ -44,6 +45,27 @@ final class Session implements AutoCloseable {
     return lake();
   }
 
+  /**
+   * The lakehouse of a command that only reads metadata tables: no SparkSession is started (reads go
+   * through Delta Kernel), so `registry list` costs a JVM and a few files, not a Spark start. A lakehouse
+   * that does not exist is refused as by {@link #readLake()}.
+   */
+  Lakehouse metadataLake() {
+    if (lake != null) {
+      return lake;
+    }
+    if (metadataLake == null) {
+      LakehouseRoot.requireExisting(config().lakehouse().root(), lakehouseSource());
+      metadataLake = Lakehouse.metadataOnly(config().lakehouse().root(), SparkSessions.hadoopConfiguration(config()));
+    }
+    return metadataLake;
+  }
+
+  /** A job context on the metadata-only lakehouse (see {@link #metadataLake()}), for commands that read. */
+  JobContext metadataContext() {
+    return new JobContext(config(), metadataLake(), confDir(), actor(), progress());
+  }
+
   Lakehouse lake() {
     if (lake == null) {
       LakehouseRoot.requireNotFile(config().lakehouse().root(), lakehouseSource());
@@ -67,8 +89,11 @@ final class Session implements AutoCloseable {
   }
 
   JobContext jobContext() {
-    String actor = System.getenv().getOrDefault("ESTEIRA_ACTOR", System.getProperty("user.name", "unknown"));
-    return new JobContext(config(), lake(), confDir(), actor, progress());
+    return new JobContext(config(), lake(), confDir(), actor(), progress());
+  }
+
+  private static String actor() {
+    return System.getenv().getOrDefault("ESTEIRA_ACTOR", System.getProperty("user.name", "unknown"));
   }
 
   Progress progress() {

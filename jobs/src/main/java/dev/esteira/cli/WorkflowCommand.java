@@ -59,7 +59,7 @@ final class WorkflowCommand implements Runnable {
       if (limit < 1) {
         throw new EsteiraException("workflow runs: --limit must be at least 1, got " + limit);
       }
-      Lakehouse lake = session().readLake();
+      Lakehouse lake = session().metadataLake();
       List<Attempt> runs = new ArrayList<>(new WorkflowRuns(lake).runs(workflow));
       java.util.Collections.reverse(runs);
       if (workflow != null && runs.isEmpty()) {
@@ -98,7 +98,7 @@ final class WorkflowCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Lakehouse lake = session().readLake();
+      Lakehouse lake = session().metadataLake();
       List<Attempt> all = new WorkflowRuns(lake).ofRun(runId);
       List<Attempt> heads = all.stream().filter(Attempt::isRunRow).toList();
       if (heads.isEmpty()) {

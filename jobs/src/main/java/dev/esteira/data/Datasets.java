@@ -192,9 +192,8 @@ public final class Datasets {
   /** All versions of a dataset, newest first (or of every dataset when {@code dataset} is null). */
   public List<DatasetVersion> versions(String dataset) {
     Match which = Match.on(DatasetTables.DATASET_VERSIONS);
-    Dataset<Row> all = lake.read(dataset == null ? which : which.eq("dataset", dataset));
     List<DatasetVersion> out = new ArrayList<>();
-    for (Row r : all.collectAsList()) {
+    for (Row r : lake.rows(dataset == null ? which : which.eq("dataset", dataset))) {
       out.add(DatasetVersion.of(r));
     }
     out.sort(
@@ -247,8 +246,7 @@ public final class Datasets {
     return lake.commitSequenced(DatasetTables.DATASET_VERSIONS, "tag:" + dataset, "tag " + dataset, () -> {
       long read = lake.currentVersion(DatasetTables.DATASET_VERSIONS);
       List<DatasetVersion> all = new ArrayList<>();
-      for (Row r : lake.readAt(DatasetTables.DATASET_VERSIONS, read)
-          .where(Match.on(DatasetTables.DATASET_VERSIONS).eq("dataset", dataset).column()).collectAsList()) {
+      for (Row r : lake.rowsAt(Match.on(DatasetTables.DATASET_VERSIONS).eq("dataset", dataset), read)) {
         all.add(DatasetVersion.of(r));
       }
       List<Row> changes = new ArrayList<>();

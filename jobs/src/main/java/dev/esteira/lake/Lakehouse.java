@@ -34,19 +34,50 @@ public final class Lakehouse {
   /** The table property that records the schema version, for people (the shape of the schema decides). */
   public static final String SCHEMA_VERSION_PROPERTY = "esteira.schema_version";
 
+  /** Null for a metadata-only lakehouse (see {@link #metadataOnly}). */
   private final SparkSession spark;
   private final String root;
+  /** The Spark-free reader of the metadata tables, used by every process (see {@link #rows(Match)}). */
+  private final KernelReader kernel;
+  private final org.apache.hadoop.conf.Configuration hadoopConf;
   /** Tables seen to exist: they are never dropped, so asking Delta again would only cost a log listing. */
   private final java.util.Set<String> existing = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Metadata tables whose schema version was checked in this JVM. */
   private final java.util.Set<String> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Lakehouse(SparkSession spark, String root) {
+    this(spark, root, spark.sparkContext().hadoopConfiguration());
+  }
+
+  private Lakehouse(SparkSession spark, String root, org.apache.hadoop.conf.Configuration hadoopConf) {
     this.spark = spark;
-    this.root = qualifiedRoot(root, spark.sparkContext().hadoopConfiguration());
+    this.root = qualifiedRoot(root, hadoopConf);
+    this.kernel = new KernelReader(hadoopConf);
+    this.hadoopConf = hadoopConf;
+  }
+
+  /** The Hadoop configuration this lakehouse's files are reached with (Spark's, when it has Spark). */
+  public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+    return hadoopConf;
+  }
+
+  /**
+   * A lakehouse for commands that only read metadata: no SparkSession is started, every read goes
+   * through Delta Kernel ({@link #rows(Match)}), and anything that needs Spark is a programming error.
+   */
+  public static Lakehouse metadataOnly(String root, org.apache.hadoop.conf.Configuration hadoopConf) {
+    return new Lakehouse(null, root, hadoopConf);
+  }
+
+  /** Whether this lakehouse can run Spark jobs (false for {@link #metadataOnly}). */
+  public boolean hasSpark() {
+    return spark != null;
   }
 
   public SparkSession spark() {
+    if (spark == null) {
+      throw new IllegalStateException("this lakehouse reads metadata only: no SparkSession was started for it");
+    }
     return spark;
   }
 
@@ -74,7 +105,7 @@ public final class Lakehouse {
     if (existing.contains(path)) {
       return true;
     }
-    boolean exists = DeltaTable.isDeltaTable(spark, path);
+    boolean exists = spark == null ? kernel.latest(path).isPresent() : DeltaTable.isDeltaTable(spark, path);
     if (exists) {
       existing.add(path);
     }
@@ -87,14 +118,22 @@ public final class Lakehouse {
    * silent misread.
    */
   private boolean existsChecked(MetaTable table) {
+    // Tables are never dropped: one seen and checked needs no other look at its log.
+    return checked.contains(path(table)) || checkedSnapshot(table).isPresent();
+  }
+
+  /**
+   * The table's latest snapshot (one listing of its log, read by Delta Kernel), its schema version
+   * checked the first time this JVM sees it; empty when the table was never written.
+   */
+  private java.util.Optional<io.delta.kernel.Snapshot> checkedSnapshot(MetaTable table) {
     String path = path(table);
-    if (checked.contains(path)) {
-      return true;
+    java.util.Optional<io.delta.kernel.Snapshot> snapshot = kernel.latest(path);
+    if (snapshot.isEmpty() || checked.contains(path)) {
+      return snapshot;
     }
-    if (!isDeltaTable(path)) {
-      return false;
-    }
-    int version = schemaVersionOf(table);
+    existing.add(path);
+    int version = schemaVersionOf(table, kernel.schema(snapshot.get()));
     if (version != table.schemaVersion()) {
       throw new EsteiraException(
           "lakehouse " + root + ": table '" + table.name() + "' has schema version " + version
@@ -102,12 +141,17 @@ public final class Lakehouse {
               + ": run `esteira lakehouse migrate --lakehouse " + root.replaceFirst("^file:", "") + "` first");
     }
     checked.add(path);
-    return true;
+    return snapshot;
   }
 
   /** The schema version of an existing table, recognised by its shape; 0 for a shape this code never wrote. */
   public int schemaVersionOf(MetaTable table) {
-    String actual = shape(spark.read().format("delta").load(path(table)).schema());
+    return schemaVersionOf(table, kernel.schema(kernel.latest(path(table)).orElseThrow(
+        () -> new EsteiraException("lakehouse " + root + ": no table '" + table.name() + "'"))));
+  }
+
+  private int schemaVersionOf(MetaTable table, StructType schema) {
+    String actual = shape(schema);
     if (actual.equals(shape(table.schema()))) {
       return table.schemaVersion();
     }
@@ -129,9 +173,48 @@ public final class Lakehouse {
   /** The table's current rows; an empty frame with the declared schema when it was never written. */
   public Dataset<Row> read(MetaTable table) {
     if (!exists(table)) {
-      return spark.createDataFrame(new ArrayList<Row>(), table.schema());
+      return spark().createDataFrame(new ArrayList<Row>(), table.schema());
     }
-    return spark.read().format("delta").load(path(table));
+    return spark().read().format("delta").load(path(table));
+  }
+
+  /**
+   * The rows of a metadata table that {@code match} selects, read without Spark (Delta Kernel): for the
+   * few hundred rows of a registry, a run log or a batch's drift metrics this is a read of a few files,
+   * where a Spark read is a job. {@code columns} limits what is read (all columns when none are given);
+   * an empty list when the table was never written.
+   */
+  public List<Row> rows(Match match, String... columns) {
+    return checkedSnapshot(match.table())
+        .map(snapshot -> kernel.rows(snapshot, match.equalities(), List.of(columns)))
+        .orElse(List.of());
+  }
+
+  /** The rows any of {@code matches} (all of one table) selects, from one snapshot of the table. */
+  public List<Row> rowsOfAny(List<Match> matches, String... columns) {
+    var found = matches.isEmpty() ? java.util.Optional.<io.delta.kernel.Snapshot>empty() : checkedSnapshot(matches.get(0).table());
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    var snapshot = found.get();
+    List<Row> out = new ArrayList<>();
+    for (Match m : matches) {
+      out.addAll(kernel.rows(snapshot, m.equalities(), List.of(columns)));
+    }
+    return out;
+  }
+
+  /** Every row of a metadata table (see {@link #rows(Match, String...)}). */
+  public List<Row> rows(MetaTable table, String... columns) {
+    return rows(Match.on(table), columns);
+  }
+
+  /** The rows {@code match} selects as of a Delta version of its table (none before the first). */
+  public List<Row> rowsAt(Match match, long version) {
+    if (version < 0) {
+      return List.of();
+    }
+    return kernel.rows(kernel.at(path(match.table()), version), match.equalities(), List.of());
   }
 
   /** Creates the table with its declared schema when it does not exist yet. */
@@ -203,15 +286,15 @@ public final class Lakehouse {
     if (!exists(table)) {
       return -1;
     }
-    return DeltaTable.forPath(spark, path(table)).history(1).select("version").first().getLong(0);
+    return kernel.version(kernel.latest(path(table)).orElseThrow());
   }
 
   /** The table's rows as of a Delta version. */
   public Dataset<Row> readAt(MetaTable table, long version) {
     if (version < 0) {
-      return spark.createDataFrame(new ArrayList<Row>(), table.schema());
+      return spark().createDataFrame(new ArrayList<Row>(), table.schema());
     }
-    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+    return spark().read().format("delta").option("versionAsOf", version).load(path(table));
   }
 
   /**
@@ -259,7 +342,7 @@ public final class Lakehouse {
 
   /** Whether the commit carrying {@code marker} is in the table's recent history (a skipped write is not). */
   private boolean committed(MetaTable table, String marker) {
-    return !DeltaTable.forPath(spark, path(table))
+    return !DeltaTable.forPath(spark(), path(table))
         .history(100)
         .where(org.apache.spark.sql.functions.col("userMetadata").equalTo(marker))
         .isEmpty();
@@ -277,7 +360,7 @@ public final class Lakehouse {
   }
 
   public Dataset<Row> frame(MetaTable table, List<Row> rows) {
-    return spark.createDataFrame(rows, table.schema());
+    return spark().createDataFrame(rows, table.schema());
   }
 
   /** Appends rows in one commit. Use only for tables whose rows are never rewritten. */
@@ -395,7 +478,7 @@ public final class Lakehouse {
       if (version == t.schemaVersion()) {
         continue;
       }
-      Dataset<Row> rows = spark.read().format("delta").load(path(t));
+      Dataset<Row> rows = spark().read().format("delta").load(path(t));
       for (int v = version; v < t.schemaVersion(); v++) {
         Migration m = t.migrations().get(v - 1);
         progress.accept(t.name() + ": schema version " + v + " -> " + (v + 1) + ": " + m.description());
@@ -410,7 +493,7 @@ public final class Lakehouse {
           .option("overwriteSchema", "true")
           .option("userMetadata", "esteira lakehouse migrate to schema version " + t.schemaVersion())
           .save(path(t));
-      spark.sql("ALTER TABLE delta.`" + path(t) + "` SET TBLPROPERTIES ('" + SCHEMA_VERSION_PROPERTY + "' = '"
+      spark().sql("ALTER TABLE delta.`" + path(t) + "` SET TBLPROPERTIES ('" + SCHEMA_VERSION_PROPERTY + "' = '"
           + t.schemaVersion() + "')");
       done.add(t.name() + " " + version + " -> " + t.schemaVersion() + " (" + migrated.size() + " rows)");
     }

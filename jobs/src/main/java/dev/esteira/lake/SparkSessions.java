@@ -40,6 +40,23 @@ public final class SparkSessions {
     return builder.getOrCreate();
   }
 
+  /**
+   * The Hadoop configuration a process without Spark uses to reach the lakehouse: Hadoop's defaults
+   * and the {@code spark.hadoop.*} settings of the configuration, as Spark would pass them on.
+   */
+  public static org.apache.hadoop.conf.Configuration hadoopConfiguration(EsteiraConfig config) {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    Map<String, String> extra = config.spark().conf();
+    if (extra != null) {
+      extra.forEach((k, v) -> {
+        if (k.startsWith("spark.hadoop.")) {
+          conf.set(k.substring("spark.hadoop.".length()), v);
+        }
+      });
+    }
+    return conf;
+  }
+
   private static String appName(EsteiraConfig config) {
     String name = config.spark().appName();
     return name == null || name.isBlank() ? "esteira" : name;

@@ -1,6 +1,5 @@
 package dev.esteira.ml;
 
-import static org.apache.spark.sql.functions.col;
 
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.Match;
@@ -55,24 +54,24 @@ public final class Runs {
   }
 
   public static Optional<Run> find(Lakehouse lake, String runId) {
-    List<Row> rows = lake.read(Match.on(RunTables.RUNS).eq("run_id", runId)).collectAsList();
+    List<Row> rows = lake.rows(Match.on(RunTables.RUNS).eq("run_id", runId));
     return rows.isEmpty() ? Optional.empty() : Optional.of(of(rows.get(0)));
   }
 
   /** Every run (of one model, or of all when {@code model} is null), newest first. */
   public static List<Run> list(Lakehouse lake, String model) {
     Match which = Match.on(RunTables.RUNS);
-    return lake.read(model == null ? which : which.eq("model", model)).orderBy(col("started_at").desc_nulls_last(), col("run_id")).collectAsList().stream().map(Runs::of).toList();
+    return lake.rows(model == null ? which : which.eq("model", model)).stream().map(Runs::of)
+        .sorted(java.util.Comparator.comparing(Run::startedAt, java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder()))
+            .thenComparing(Run::runId))
+        .toList();
   }
 
   /** The newest succeeded training run of a model (reproductions are not candidates for registration). */
   public static Optional<Run> latest(Lakehouse lake, String model) {
-    List<Row> rows =
-        lake.read(Match.on(RunTables.RUNS).eq("model", model).eq("status", "succeeded").eq("kind", "train"))
-            .orderBy(col("ended_at").desc())
-            .limit(1)
-            .collectAsList();
-    return rows.isEmpty() ? Optional.empty() : Optional.of(of(rows.get(0)));
+    return lake.rows(Match.on(RunTables.RUNS).eq("model", model).eq("status", "succeeded").eq("kind", "train"))
+        .stream().map(Runs::of)
+        .max(java.util.Comparator.comparing(Run::endedAt, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
   }
 
   static Run of(Row r) {

@@ -149,7 +149,7 @@ public final class Trainer {
 
   private void writeSpec(String artifact, ModelSpec spec) throws java.io.IOException {
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(artifact, SPEC_FILE);
-    var fs = file.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+    var fs = file.getFileSystem(lake.hadoopConfiguration());
     try (var out = fs.create(file, true)) {
       out.write(Json.write(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -162,7 +162,7 @@ public final class Trainer {
   public static Optional<ModelSpec> recordedSpec(Lakehouse lake, String artifact) {
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(artifact, SPEC_FILE);
     try {
-      var fs = file.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+      var fs = file.getFileSystem(lake.hadoopConfiguration());
       if (!fs.exists(file)) {
         return Optional.empty();
       }

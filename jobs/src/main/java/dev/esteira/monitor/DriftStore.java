@@ -1,6 +1,5 @@
 package dev.esteira.monitor;
 
-import static org.apache.spark.sql.functions.col;
 
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.Match;
@@ -74,28 +73,23 @@ public final class DriftStore {
 
   /** Every metric of a target, in batch, column, comparison and metric order. */
   public List<DriftMetric> metrics(Target target) {
-    return collect(lake.read(of(target)));
+    return collect(lake.rows(of(target)));
   }
 
   /** Every metric of the outputs of every version of a model (prediction drift). */
   public List<DriftMetric> modelOutputMetrics(String model) {
     // The targets of a model's outputs are found by reading the distinct targets and parsing them (a
     // target is never matched by its text's prefix); then one read fetches the metrics of all of them.
-    List<String> outputs = new ArrayList<>();
-    for (Row r : lake.read(MonitorTables.DRIFT_METRICS).select("target").distinct().collectAsList()) {
-      if (Target.parse(r.getAs("target")) instanceof Target.ModelOutputTarget t && t.model().equals(model)) {
-        outputs.add(t.format());
+    List<Match> outputs = new ArrayList<>();
+    for (String text : new TreeSet<>(lake.rows(MonitorTables.DRIFT_METRICS, "target").stream()
+        .map(r -> r.<String>getAs("target")).toList())) {
+      if (Target.parse(text) instanceof Target.ModelOutputTarget t && t.model().equals(model)) {
+        outputs.add(of(t));
       }
     }
-    if (outputs.isEmpty()) {
-      return List.of();
-    }
-    List<DriftMetric> out = new ArrayList<>();
-    var frame = lake.read(MonitorTables.DRIFT_METRICS).where(col("target").isin(outputs.toArray()));
-    for (Row r : frame.orderBy("target", "batch", "column", "comparison", "metric").collectAsList()) {
-      out.add(DriftMetric.of(r));
-    }
-    return out;
+    // Targets in text order, then each target's metrics in the order collect gives.
+    return collect(lake.rowsOfAny(outputs)).stream()
+        .sorted(java.util.Comparator.comparing((DriftMetric m) -> m.target().format())).toList();
   }
 
   /**
@@ -103,22 +97,20 @@ public final class DriftStore {
    * every batch when {@code batches} is null.
    */
   public Map<String, SortedSet<String>> alertingColumns(Target target, Collection<String> batches) {
-    var frame = lake.read(of(target)).where(col("alerting"));
-    if (batches != null) {
-      frame = frame.where(col("batch").isin(batches.toArray()));
-    }
     Map<String, SortedSet<String>> out = new TreeMap<>();
-    for (Row r : frame.select("batch", "column").distinct().collectAsList()) {
-      out.computeIfAbsent(r.getAs("batch"), b -> new TreeSet<>()).add(r.getAs("column"));
+    for (Row r : lake.rows(of(target).eq("alerting", true), "batch", "column")) {
+      if (batches == null || batches.contains(r.<String>getAs("batch"))) {
+        out.computeIfAbsent(r.getAs("batch"), b -> new TreeSet<>()).add(r.getAs("column"));
+      }
     }
     return out;
   }
 
-  private static List<DriftMetric> collect(org.apache.spark.sql.Dataset<Row> frame) {
-    List<DriftMetric> out = new ArrayList<>();
-    for (Row r : frame.orderBy("batch", "column", "comparison", "metric").collectAsList()) {
-      out.add(DriftMetric.of(r));
-    }
-    return out;
+  /** The metrics in batch, column, comparison and metric order. */
+  private static List<DriftMetric> collect(List<Row> rows) {
+    return rows.stream().map(DriftMetric::of)
+        .sorted(java.util.Comparator.comparing(DriftMetric::batch).thenComparing(DriftMetric::column)
+            .thenComparing(DriftMetric::comparison).thenComparing(DriftMetric::metric))
+        .toList();
   }
 }

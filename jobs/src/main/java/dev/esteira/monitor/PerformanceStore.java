@@ -1,6 +1,5 @@
 package dev.esteira.monitor;
 
-import static org.apache.spark.sql.functions.col;
 
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.Match;
@@ -77,10 +76,11 @@ public final class PerformanceStore {
     if (!lake.exists(PerformanceTables.PERFORMANCE)) {
       return out;
     }
-    for (Row r : lake.read(Match.on(PerformanceTables.PERFORMANCE).eq("model", model))
-        .orderBy("batch", "version", "kind", "metric").collectAsList()) {
+    for (Row r : lake.rows(Match.on(PerformanceTables.PERFORMANCE).eq("model", model))) {
       out.add(Performance.of(r));
     }
+    out.sort(java.util.Comparator.comparing(Performance::batch).thenComparingInt(Performance::version)
+        .thenComparing(Performance::kind).thenComparing(Performance::metric));
     return out;
   }
 
@@ -91,21 +91,20 @@ public final class PerformanceStore {
 
   /** The batches on which a version's realized performance raised a decay alert. */
   public SortedSet<String> decayedBatches(String model, int version) {
-    return batches(realizedOf(model, version), col("alerting"));
+    return batches(realizedOf(model, version).eq("alerting", true), r -> true);
   }
 
   /** The batches of a version with at least {@code minLabelled} labelled predictions. */
   public SortedSet<String> labelledBatches(String model, int version, long minLabelled) {
-    return batches(realizedOf(model, version), col("labelled").geq(minLabelled));
+    return batches(realizedOf(model, version), r -> r.<Long>getAs("labelled") >= minLabelled);
   }
 
-  private SortedSet<String> batches(Match match, org.apache.spark.sql.Column condition) {
+  private SortedSet<String> batches(Match match, java.util.function.Predicate<Row> condition) {
     SortedSet<String> out = new TreeSet<>();
-    if (!lake.exists(PerformanceTables.PERFORMANCE)) {
-      return out;
-    }
-    for (Row r : lake.read(match).where(condition).select("batch").distinct().collectAsList()) {
-      out.add(r.getAs("batch"));
+    for (Row r : lake.rows(match, "batch", "labelled")) {
+      if (condition.test(r)) {
+        out.add(r.getAs("batch"));
+      }
     }
     return out;
   }

@@ -1,6 +1,5 @@
 package dev.esteira.monitor;
 
-import static org.apache.spark.sql.functions.col;
 
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.Match;
@@ -65,7 +64,8 @@ public final class ProfileStore {
         r.isNullAt(r.fieldIndex("quantiles")) ? null : r.getJavaMap(r.fieldIndex("quantiles")),
         r.isNullAt(r.fieldIndex("category_counts")) ? null : r.getJavaMap(r.fieldIndex("category_counts")),
         r.getAs("category_other"), r.<Boolean>getAs("exact"), r.<Double>getAs("rank_error"),
-        r.getAs("sketch"), r.getAs("profiled_at"));
+        // Summaries read no sketch column (see summaries).
+        List.of(r.schema().fieldNames()).contains("sketch") ? r.getAs("sketch") : null, r.getAs("profiled_at"));
   }
 
   private static Match of(Target target) {
@@ -89,7 +89,7 @@ public final class ProfileStore {
     if (batches.isEmpty() || !lake.exists(MonitorTables.PROFILES)) {
       return out;
     }
-    for (Row r : lake.read(of(target)).where(col("batch").isin(batches.toArray())).collectAsList()) {
+    for (Row r : lake.rowsOfAny(batches.stream().distinct().map(b -> of(target).eq("batch", b)).toList())) {
       ColumnProfile p = of(r);
       out.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p);
     }
@@ -101,12 +101,13 @@ public final class ProfileStore {
    * time), then batch and column: what a report draws.
    */
   public List<ColumnProfile> summaries(Target target) {
-    List<ColumnProfile> out = new ArrayList<>();
-    for (Row r : lake.read(of(target)).withColumn("sketch", org.apache.spark.sql.functions.lit(null).cast("binary"))
-        .orderBy("dataset_version", "ingested_at", "batch", "column").collectAsList()) {
-      out.add(of(r));
-    }
-    return out;
+    String[] withoutSketch = java.util.Arrays.stream(SCHEMA.fieldNames()).filter(c -> !c.equals("sketch"))
+        .toArray(String[]::new);
+    return lake.rows(of(target), withoutSketch).stream().map(ProfileStore::of)
+        .sorted(java.util.Comparator.comparingLong(ColumnProfile::datasetVersion)
+            .thenComparing(ColumnProfile::ingestedAt, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(ColumnProfile::batch).thenComparing(ColumnProfile::column))
+        .toList();
   }
 
   /** The batches of a target with their dataset version and ingest time (one small read). */
@@ -115,16 +116,16 @@ public final class ProfileStore {
     if (!lake.exists(MonitorTables.PROFILES)) {
       return out;
     }
-    for (Row r : lake.read(of(target)).select("batch", "dataset_version", "ingested_at").distinct().collectAsList()) {
+    for (Row r : lake.rows(of(target), "batch", "dataset_version", "ingested_at")) {
       out.add(new Profiler.Arrival(r.getAs("batch"), r.<Long>getAs("dataset_version"), r.getAs("ingested_at")));
     }
-    return out;
+    return out.stream().distinct().collect(java.util.stream.Collectors.toCollection(ArrayList::new));
   }
 
   /** Every dataset with stored profiles of its own columns (a monitored dataset), sorted. */
   public SortedSet<String> monitoredDatasets() {
     SortedSet<String> out = new TreeSet<>();
-    for (Row r : lake.read(MonitorTables.PROFILES).select("target").distinct().collectAsList()) {
+    for (Row r : lake.rows(MonitorTables.PROFILES, "target")) {
       if (Target.parse(r.getAs("target")) instanceof Target.DatasetTarget d) {
         out.add(d.dataset());
       }

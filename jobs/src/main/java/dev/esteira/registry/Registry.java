@@ -3,6 +3,7 @@ package dev.esteira.registry;
 import dev.esteira.EsteiraException;
 import dev.esteira.lake.CrashPoints;
 import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.Match;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.ml.Run;
 import java.sql.Timestamp;
@@ -75,18 +76,15 @@ public final class Registry {
 
   private Snapshot snapshot(String model) {
     List<ModelVersion> registered = registrations(model);
-    List<Transition> log = logOf(lake.read(RegistryTables.TRANSITIONS).where(RegistryTables.forModel(model)));
+    List<Transition> log = logOf(lake.rows(RegistryTables.logOf(model)));
     RegistryState state = RegistryState.replay(log);
     return new Snapshot(model, registered.stream().map(state::apply).toList(), log, state);
   }
 
   private List<ModelVersion> registrations(String model) {
-    var frame = lake.read(RegistryTables.MODELS);
-    if (model != null) {
-      frame = frame.where(RegistryTables.forModel(model));
-    }
+    Match which = Match.on(RegistryTables.MODELS);
     List<ModelVersion> out = new ArrayList<>();
-    for (Row r : frame.collectAsList()) {
+    for (Row r : lake.rows(model == null ? which : which.eq("model", model))) {
       out.add(RegistryTables.registration(r));
     }
     out.sort(Comparator.comparing(ModelVersion::model).thenComparingInt(ModelVersion::version));
@@ -96,8 +94,8 @@ public final class Registry {
   /** The names of every registered model, sorted. */
   public List<String> models() {
     // Only the names: a registration's metrics and lineage are not read for a list of models.
-    return lake.read(RegistryTables.MODELS).select("model").distinct().collectAsList().stream()
-        .map(r -> r.<String>getAs("model")).sorted().toList();
+    return lake.rows(RegistryTables.MODELS, "model").stream()
+        .map(r -> r.<String>getAs("model")).distinct().sorted().toList();
   }
 
   /** Every version of a model (of every model when {@code model} is null), with its current state. */
@@ -106,7 +104,7 @@ public final class Registry {
       return snapshot(model).versions();
     }
     Map<String, List<Transition>> logs = new LinkedHashMap<>();
-    for (Transition t : logOf(lake.read(RegistryTables.TRANSITIONS))) {
+    for (Transition t : logOf(lake.rows(RegistryTables.TRANSITIONS))) {
       logs.computeIfAbsent(t.model(), k -> new ArrayList<>()).add(t);
     }
     Map<String, RegistryState> states = new LinkedHashMap<>();
@@ -154,8 +152,9 @@ public final class Registry {
    * that instant (a commit's rows share one instant, so no commit is cut in half).
    */
   public RegistryState stateAt(String model, Instant time) {
-    return RegistryState.replay(logOf(lake.read(RegistryTables.TRANSITIONS)
-        .where(RegistryTables.forModel(model).and(RegistryTables.writtenBy(Timestamp.from(time))))));
+    Timestamp by = Timestamp.from(time);
+    return RegistryState.replay(logOf(lake.rows(RegistryTables.logOf(model))).stream()
+        .filter(t -> !t.at().after(by)).toList());
   }
 
   /**
@@ -163,13 +162,12 @@ public final class Registry {
    * existed gives the empty state): what a reader of that version decided on.
    */
   public RegistryState stateAt(String model, long transitionsVersion) {
-    return RegistryState.replay(logOf(
-        lake.readAt(RegistryTables.TRANSITIONS, transitionsVersion).where(RegistryTables.forModel(model))));
+    return RegistryState.replay(logOf(lake.rowsAt(RegistryTables.logOf(model), transitionsVersion)));
   }
 
-  private static List<Transition> logOf(org.apache.spark.sql.Dataset<Row> logRows) {
+  private static List<Transition> logOf(List<Row> logRows) {
     List<Transition> log = new ArrayList<>();
-    for (Row r : logRows.collectAsList()) {
+    for (Row r : logRows) {
       log.add(RegistryTables.transition(r));
     }
     return log;
@@ -188,7 +186,7 @@ public final class Registry {
    * files, and the checksum has just shown that they are the same.
    */
   public PipelineModel load(ModelVersion v) {
-    String actual = Artifacts.sha256(lake.spark().sparkContext().hadoopConfiguration(), v.artifactPath());
+    String actual = Artifacts.sha256(lake.hadoopConfiguration(), v.artifactPath());
     if (!actual.equals(v.artifactSha256())) {
       throw new EsteiraException(
           "model '" + v.model() + "' version " + v.version() + ": artifact " + v.artifactPath()
@@ -207,7 +205,7 @@ public final class Registry {
    */
   public ModelVersion register(Run run) {
     String model = run.model();
-    var conf = lake.spark().sparkContext().hadoopConfiguration();
+    var conf = lake.hadoopConfiguration();
     AtomicReference<String[]> copied = new AtomicReference<>(); // {path, sha256}
     ModelVersion v = lake.commitSequenced(RegistryTables.MODELS, model, "register " + model, () -> {
       List<ModelVersion> existing = registrations(model);

@@ -1,6 +1,5 @@
 package dev.esteira.registry;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.types.DataTypes.*;
 
 import dev.esteira.lake.MetaTable;
@@ -193,12 +192,8 @@ public final class RegistryTables {
         r.<Boolean>getAs("accepted"), r.getAs("actor"), r.getAs("reason"), gates, r.getAs("at"));
   }
 
-  static org.apache.spark.sql.Column forModel(String model) {
-    return col("model").equalTo(model);
-  }
-
-  /** Rows of {@code model_transitions} written at or before {@code time}. */
-  static org.apache.spark.sql.Column writtenBy(java.sql.Timestamp time) {
-    return col("at").leq(time);
+  /** The rows of one model's log in {@code model_transitions}. */
+  static dev.esteira.lake.Match logOf(String model) {
+    return dev.esteira.lake.Match.on(TRANSITIONS).eq("model", model);
   }
 }

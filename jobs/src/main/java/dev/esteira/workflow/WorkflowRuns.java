@@ -1,6 +1,5 @@
 package dev.esteira.workflow;
 
-import static org.apache.spark.sql.functions.col;
 
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.Match;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -93,13 +91,13 @@ public final class WorkflowRuns {
 
   /** Every row of a run, every incarnation, in the order they started. */
   public List<Attempt> ofRun(String runId) {
-    return ordered(lake.read(Match.on(WorkflowTables.WORKFLOW_RUNS).eq("run_id", runId)));
+    return ordered(lake.rows(Match.on(WorkflowTables.WORKFLOW_RUNS).eq("run_id", runId)));
   }
 
   /** The run rows (one per incarnation) of every run, or of one workflow's, oldest first. */
   public List<Attempt> runs(String workflow) {
     Match runRows = Match.on(WorkflowTables.WORKFLOW_RUNS).eq("step", WorkflowTables.RUN_ROW);
-    return ordered(lake.read(workflow == null ? runRows : runRows.eq("workflow", workflow)));
+    return ordered(lake.rows(workflow == null ? runRows : runRows.eq("workflow", workflow)));
   }
 
   /** The highest attempt recorded for a step of a run; 0 when none is (or nothing was ever recorded). */
@@ -112,11 +110,14 @@ public final class WorkflowRuns {
     if (!lake.exists(WorkflowTables.WORKFLOW_RUNS)) {
       return Optional.empty();
     }
-    return lake.read(Match.on(WorkflowTables.WORKFLOW_RUNS).eq("run_id", runId).eq("step", step))
-        .orderBy(col("attempt").desc()).limit(1).collectAsList().stream().findFirst().map(Attempt::of);
+    return lake.rows(Match.on(WorkflowTables.WORKFLOW_RUNS).eq("run_id", runId).eq("step", step)).stream()
+        .map(Attempt::of).max(java.util.Comparator.comparingInt(Attempt::attempt));
   }
 
-  private static List<Attempt> ordered(Dataset<Row> rows) {
-    return rows.orderBy(col("started_at"), col("step"), col("attempt")).collectAsList().stream().map(Attempt::of).toList();
+  private static List<Attempt> ordered(List<Row> rows) {
+    return rows.stream().map(Attempt::of)
+        .sorted(java.util.Comparator.comparing(Attempt::startedAt, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(Attempt::step).thenComparingInt(Attempt::attempt))
+        .toList();
   }
 }

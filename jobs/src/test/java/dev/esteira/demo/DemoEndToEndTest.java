@@ -57,6 +57,53 @@ class DemoEndToEndTest {
         .where(col("batch").equalTo("reference")).first().getAs("tag"));
   }
 
+  /**
+   * The metadata commands start no Spark: as separate processes given a Spark master where nothing
+   * listens, they answer (a Spark command with that master fails: the control), and what they read
+   * through Delta Kernel agrees with Spark SQL's reading of the same tables.
+   */
+  @Test
+  void metadataCommandsStartNoSparkAndAgreeWithSparkSql() throws Exception {
+    String[] common = {"--lakehouse", root.toString(), "--master", "spark://127.0.0.1:9", "--format", "json"};
+    java.util.function.Function<String[], dev.esteira.testing.CliProcess.Result> run = args -> {
+      String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(common))
+          .toArray(String[]::new);
+      return dev.esteira.testing.CliProcess.run(Map.of(), all);
+    };
+    var sparkCommand = run.apply(new String[] {"sql", "select 1"});
+    assertNotEquals(0, sparkCommand.exit(), sparkCommand.toString());
+    assertTrue(sparkCommand.stderr().contains("cannot start Spark on master 'spark://127.0.0.1:9'"), sparkCommand.toString());
+
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var list = run.apply(new String[] {"registry", "list"});
+    assertEquals(0, list.exit(), list.toString());
+    var fromKernel = new java.util.TreeMap<String, String>();
+    for (var v : mapper.readTree(list.stdout())) {
+      fromKernel.put(v.get("model").asText() + " v" + v.get("version").asInt(), v.get("stage").asText() + " " + v.get("aliases").asText());
+    }
+    var fromSparkSql = new java.util.TreeMap<String, String>();
+    TestSpark.spark().sql(dev.esteira.registry.RegistryViews.MODEL_VERSIONS_SQL
+            .replace("model_transitions", "delta.`" + lake.path(RegistryTables.TRANSITIONS) + "`")
+            .replace("models", "delta.`" + lake.path(RegistryTables.MODELS) + "`"))
+        .collectAsList()
+        .forEach(r -> fromSparkSql.put(r.getAs("model") + " v" + r.getAs("version"),
+            r.getAs("stage") + " " + String.join(",", r.<String>getList(r.fieldIndex("aliases")))));
+    assertEquals(fromSparkSql, fromKernel);
+    assertEquals(1, fromKernel.values().stream().filter(s -> s.startsWith("production")).count());
+
+    var runs = run.apply(new String[] {"runs", "list"});
+    assertEquals(0, runs.exit(), runs.toString());
+    assertEquals(lake.read(RunTables.RUNS).count(), mapper.readTree(runs.stdout()).size());
+    var datasets = run.apply(new String[] {"dataset", "list", "loans"});
+    assertEquals(0, datasets.exit(), datasets.toString());
+    assertEquals(DAYS + 1, mapper.readTree(datasets.stdout()).size());
+    for (String[] args : List.of(new String[] {"registry", "show", "loan_default"}, new String[] {"workflow", "runs"},
+        new String[] {"lakehouse", "status"}, new String[] {"registry", "card", "loan_default"})) {
+      var r = run.apply(args);
+      assertEquals(0, r.exit(), r.toString());
+    }
+  }
+
   @Test
   void oneRunAndExactlyOneVersionInProductionWithTheTransitionsThatPutItThere() {
     assertEquals(1, lake.read(RunTables.RUNS).count());

@@ -1,0 +1,247 @@
+package dev.esteira.lake;
+
+import io.delta.kernel.Scan;
+import io.delta.kernel.ScanBuilder;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Table;
+import io.delta.kernel.data.ArrayValue;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.MapValue;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.expressions.And;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.expressions.Predicate;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.data.ScanStateRow;
+import io.delta.kernel.internal.util.Utils;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.catalyst.util.DateTimeUtils;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads Delta tables through Delta Kernel, the Delta project's JVM library, without a SparkSession: the
+ * metadata plane. A few hundred rows of registry, runs or workflow log cost a listing of the table's log,
+ * its checkpoint and its data files, read in this thread, not a Spark job.
+ *
+ * <p>Rows come back as Spark {@link Row}s with the table's schema, holding the same Java values a
+ * {@code collectAsList()} of the same table gives ({@code Timestamp}, {@code Date}, Scala maps and
+ * sequences, nested rows): every converter from row to record is the same code whichever reader fed it.
+ */
+final class KernelReader {
+  private final Engine engine;
+
+  KernelReader(Configuration hadoopConf) {
+    this.engine = DefaultEngine.create(hadoopConf);
+  }
+
+  /** The table's latest snapshot, or empty when there is no Delta table at {@code path}. */
+  Optional<Snapshot> latest(String path) {
+    try {
+      return Optional.of(Table.forPath(engine, path).getLatestSnapshot(engine));
+    } catch (TableNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  Snapshot at(String path, long version) {
+    return Table.forPath(engine, path).getSnapshotAsOfVersion(engine, version);
+  }
+
+  long version(Snapshot snapshot) {
+    return snapshot.getVersion(engine);
+  }
+
+  /** The snapshot's schema as Spark describes it (the Delta log stores one JSON form for both). */
+  StructType schema(Snapshot snapshot) {
+    return (StructType) DataType.fromJson(snapshot.getSchema(engine).toJson());
+  }
+
+  /**
+   * The rows of {@code snapshot} where every column of {@code equalities} equals its value, with only
+   * {@code columns} (all of them when empty). Partition columns prune files before they are read; every
+   * equality is then checked on the rows themselves.
+   */
+  List<Row> rows(Snapshot snapshot, Map<String, Object> equalities, List<String> columns) {
+    StructType tableSchema = schema(snapshot);
+    List<String> wanted = new ArrayList<>(columns.isEmpty() ? List.of(tableSchema.fieldNames()) : columns);
+    // Columns of a condition are read too, and left out of the rows returned.
+    List<String> read = new ArrayList<>(wanted);
+    equalities.keySet().stream().filter(c -> !read.contains(c)).forEach(read::add);
+    io.delta.kernel.types.StructType kernelSchema = snapshot.getSchema(engine);
+    io.delta.kernel.types.StructType readSchema = new io.delta.kernel.types.StructType();
+    for (String c : read) {
+      readSchema = readSchema.add(kernelSchema.get(c));
+    }
+    ScanBuilder builder = snapshot.getScanBuilder(engine).withReadSchema(engine, readSchema);
+    Predicate partitionFilter = partitionFilter(snapshot.getPartitionColumnNames(engine), equalities);
+    if (partitionFilter != null) {
+      builder = builder.withFilter(engine, partitionFilter);
+    }
+    Scan scan = builder.build();
+    StructType outSchema = new StructType(wanted.stream().map(tableSchema::apply).toArray(StructField[]::new));
+    int[] conditionOrdinals = equalities.keySet().stream().mapToInt(read::indexOf).toArray();
+    Object[] conditionValues = equalities.values().toArray();
+    List<Row> out = new ArrayList<>();
+    io.delta.kernel.data.Row scanState = scan.getScanState(engine);
+    io.delta.kernel.types.StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(engine, scanState);
+    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<io.delta.kernel.data.Row> fileRows = files.next().getRows()) {
+          while (fileRows.hasNext()) {
+            io.delta.kernel.data.Row scanFile = fileRows.next();
+            FileStatus file = InternalScanFileUtils.getAddFileStatus(scanFile);
+            CloseableIterator<ColumnarBatch> physical =
+                engine.getParquetHandler().readParquetFiles(Utils.singletonCloseableIterator(file), physicalSchema, Optional.empty());
+            try (CloseableIterator<FilteredColumnarBatch> data =
+                Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
+              while (data.hasNext()) {
+                collect(data.next(), read, tableSchema, outSchema, conditionOrdinals, conditionValues, out);
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + scan, e);
+    }
+    return out;
+  }
+
+  private static void collect(
+      FilteredColumnarBatch filtered, List<String> read, StructType tableSchema, StructType outSchema,
+      int[] conditionOrdinals, Object[] conditionValues, List<Row> out) {
+    ColumnarBatch batch = filtered.getData();
+    Optional<ColumnVector> selection = filtered.getSelectionVector();
+    int[] ordinals = new int[read.size()];
+    for (int i = 0; i < ordinals.length; i++) {
+      ordinals[i] = batch.getSchema().indexOf(read.get(i));
+    }
+    rows:
+    for (int r = 0; r < batch.getSize(); r++) {
+      if (selection.isPresent()
+          && (selection.get().isNullAt(r) || !selection.get().getBoolean(r))) {
+        continue;
+      }
+      Object[] values = new Object[read.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = value(batch.getColumnVector(ordinals[i]), r, tableSchema.apply(read.get(i)).dataType());
+      }
+      for (int k = 0; k < conditionOrdinals.length; k++) {
+        if (!same(values[conditionOrdinals[k]], conditionValues[k])) {
+          continue rows;
+        }
+      }
+      Object[] kept = new Object[outSchema.size()];
+      System.arraycopy(values, 0, kept, 0, kept.length);
+      out.add(new GenericRowWithSchema(kept, outSchema));
+    }
+  }
+
+  /** Equality as SQL's {@code =} on one column (an int literal equals a long cell of the same value). */
+  private static boolean same(Object cell, Object value) {
+    if (cell instanceof Number a && value instanceof Number b
+        && !(a instanceof Double || a instanceof Float || b instanceof Double || b instanceof Float)) {
+      return a.longValue() == b.longValue();
+    }
+    if (cell instanceof Number a && value instanceof Number b) {
+      return a.doubleValue() == b.doubleValue();
+    }
+    return java.util.Objects.equals(cell, value);
+  }
+
+  /** The value Spark's {@code collect} gives for a cell of this type. */
+  private static Object value(ColumnVector v, int r, DataType type) {
+    if (v.isNullAt(r)) {
+      return null;
+    }
+    if (type instanceof StructType struct) {
+      Object[] fields = new Object[struct.size()];
+      for (int i = 0; i < fields.length; i++) {
+        fields[i] = value(v.getChild(i), r, struct.fields()[i].dataType());
+      }
+      return new GenericRowWithSchema(fields, struct);
+    }
+    if (type instanceof ArrayType array) {
+      ArrayValue a = v.getArray(r);
+      Object[] elements = new Object[a.getSize()];
+      for (int i = 0; i < elements.length; i++) {
+        elements[i] = value(a.getElements(), i, array.elementType());
+      }
+      return scala.collection.mutable.WrappedArray.make(elements);
+    }
+    if (type instanceof MapType map) {
+      MapValue m = v.getMap(r);
+      Map<Object, Object> entries = new LinkedHashMap<>();
+      for (int i = 0; i < m.getSize(); i++) {
+        entries.put(value(m.getKeys(), i, map.keyType()), value(m.getValues(), i, map.valueType()));
+      }
+      return scala.collection.immutable.Map$.MODULE$.apply(
+          scala.collection.JavaConverters.mapAsScalaMapConverter(entries).asScala().toSeq());
+    }
+    switch (type.typeName()) {
+      case "string": return v.getString(r);
+      case "integer": return v.getInt(r);
+      case "long": return v.getLong(r);
+      case "double": return v.getDouble(r);
+      case "float": return v.getFloat(r);
+      case "boolean": return v.getBoolean(r);
+      case "short": return v.getShort(r);
+      case "byte": return v.getByte(r);
+      case "binary": return v.getBinary(r);
+      case "timestamp": return DateTimeUtils.toJavaTimestamp(v.getLong(r));
+      case "date": return DateTimeUtils.toJavaDate(v.getInt(r));
+      default:
+        if (type.typeName().startsWith("decimal")) {
+          return v.getDecimal(r);
+        }
+        throw new IllegalStateException("no reader for a column of type " + type.simpleString());
+    }
+  }
+
+  /** Equalities on partition columns, as a Kernel predicate that prunes files; null when there are none. */
+  private static Predicate partitionFilter(List<String> partitionColumns, Map<String, Object> equalities) {
+    Predicate filter = null;
+    for (Map.Entry<String, Object> e : equalities.entrySet()) {
+      Literal literal = literal(e.getValue());
+      if (!partitionColumns.contains(e.getKey()) || literal == null) {
+        continue;
+      }
+      Predicate p = new Predicate("=", new Column(e.getKey()), literal);
+      filter = filter == null ? p : new And(filter, p);
+    }
+    return filter;
+  }
+
+  private static Literal literal(Object value) {
+    if (value instanceof String s) {
+      return Literal.ofString(s);
+    }
+    if (value instanceof Integer i) {
+      return Literal.ofInt(i);
+    }
+    if (value instanceof Long l) {
+      return Literal.ofLong(l);
+    }
+    return null;
+  }
+}
