@@ -72,8 +72,9 @@ final class Session implements AutoCloseable {
       ownsSpark = SparkSession.getDefaultSession().isEmpty();
       try {
         spark = SparkSessions.getOrCreate(config());
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         // Spark's own start-up failure (an unreachable or unknown master) as the one line a user needs.
+        // Exception, not RuntimeException: Scala code throws SparkException, a checked one, undeclared.
         throw new dev.esteira.EsteiraException("cannot start Spark on master '" + config().spark().master() + "': "
             + dev.esteira.Messages.rootMessage(e) + " (check --master or spark.master)", e);
       }
