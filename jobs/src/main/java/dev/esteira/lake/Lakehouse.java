@@ -283,10 +283,7 @@ public final class Lakehouse {
 
   /** The table's current Delta version (-1 when it does not exist yet): a sequence for decisions on it. */
   public long currentVersion(MetaTable table) {
-    if (!exists(table)) {
-      return -1;
-    }
-    return kernel.version(kernel.latest(path(table)).orElseThrow());
+    return checkedSnapshot(table).map(kernel::version).orElse(-1L);
   }
 
   /** The table's rows as of a Delta version. */

@@ -73,9 +73,6 @@ public final class PerformanceStore {
   /** Every row of a model, in batch, version, kind and metric order; none when the table does not exist. */
   public List<Performance> of(String model) {
     List<Performance> out = new ArrayList<>();
-    if (!lake.exists(PerformanceTables.PERFORMANCE)) {
-      return out;
-    }
     for (Row r : lake.rows(Match.on(PerformanceTables.PERFORMANCE).eq("model", model))) {
       out.add(Performance.of(r));
     }

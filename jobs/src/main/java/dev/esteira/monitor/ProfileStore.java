@@ -86,9 +86,6 @@ public final class ProfileStore {
   /** The stored profiles of several batches of a target, by batch, in one read. */
   public Map<String, List<ColumnProfile>> profiles(Target target, Collection<String> batches) {
     Map<String, List<ColumnProfile>> out = new LinkedHashMap<>();
-    if (batches.isEmpty() || !lake.exists(MonitorTables.PROFILES)) {
-      return out;
-    }
     for (Row r : lake.rowsOfAny(batches.stream().distinct().map(b -> of(target).eq("batch", b)).toList())) {
       ColumnProfile p = of(r);
       out.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p);
@@ -113,9 +110,6 @@ public final class ProfileStore {
   /** The batches of a target with their dataset version and ingest time (one small read). */
   List<Profiler.Arrival> arrivals(Target target) {
     List<Profiler.Arrival> out = new ArrayList<>();
-    if (!lake.exists(MonitorTables.PROFILES)) {
-      return out;
-    }
     for (Row r : lake.rows(of(target), "batch", "dataset_version", "ingested_at")) {
       out.add(new Profiler.Arrival(r.getAs("batch"), r.<Long>getAs("dataset_version"), r.getAs("ingested_at")));
     }

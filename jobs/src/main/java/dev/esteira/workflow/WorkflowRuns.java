@@ -107,9 +107,6 @@ public final class WorkflowRuns {
 
   /** The step's latest attempt in a run, if any. */
   public Optional<Attempt> latest(String runId, String step) {
-    if (!lake.exists(WorkflowTables.WORKFLOW_RUNS)) {
-      return Optional.empty();
-    }
     return lake.rows(Match.on(WorkflowTables.WORKFLOW_RUNS).eq("run_id", runId).eq("step", step)).stream()
         .map(Attempt::of).max(java.util.Comparator.comparingInt(Attempt::attempt));
   }
