@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLES = ["dataset_versions", "runs", "models", "model_transitions", "predictions", "profiles",
           "drift_metrics", "workflow_runs", "performance"]
 
+# Tables written by appends (MetaTable.newestBy in the Java code): each change of a key is a new row and
+# the newest by the stamp column is current; the view shows that row only, as `esteira sql` does.
+NEWEST_BY = {"workflow_runs": (["run_id", "step", "attempt"], "recorded_at")}
+
 # The one definition of the model_versions view, shared with `esteira sql` (registry.RegistryViews): read
 # from the repository, so a notebook needs no jar.
 MODEL_VERSIONS_SQL = (ROOT / "jobs" / "src" / "main" / "resources" / "dev" / "esteira" / "registry"
@@ -77,7 +81,7 @@ def open_lakehouse(given=None, tables=None):
         path = f"{lake}/{name}"
         if "://" in path or Path(path, "_delta_log").exists():
             try:
-                spark.read.format("delta").load(path).createOrReplaceTempView(name)
+                newest(name, spark.read.format("delta").load(path)).createOrReplaceTempView(name)
                 found.append(name)
             except Exception:  # a table missing on a remote file system
                 pass
@@ -85,6 +89,16 @@ def open_lakehouse(given=None, tables=None):
         spark.sql(MODEL_VERSIONS_SQL).createOrReplaceTempView("model_versions")
     print(f"lakehouse {lake}: tables {', '.join(found)}")
     return spark, lake, found
+
+
+def newest(name, frame):
+    """The current rows of a table written by appends (the newest of each key); other tables as they are."""
+    if name not in NEWEST_BY:
+        return frame
+    from pyspark.sql import Window, functions as F
+    keys, stamp = NEWEST_BY[name]
+    by_key = Window.partitionBy(*keys).orderBy(F.col(stamp).desc_nulls_last())
+    return frame.withColumn("_newest", F.row_number().over(by_key)).where("_newest = 1").drop("_newest")
 
 
 def check(key, value):

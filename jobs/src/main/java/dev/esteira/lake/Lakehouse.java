@@ -39,6 +39,8 @@ public final class Lakehouse {
   private final String root;
   /** The Spark-free reader of the metadata tables, used by every process (see {@link #rows(Match)}). */
   private final KernelReader kernel;
+  /** The Spark-free writer of tables written by appends (see {@link MetaTable#newestBy()}). */
+  private final KernelAppender appender;
   private final org.apache.hadoop.conf.Configuration hadoopConf;
   /** Tables seen to exist: they are never dropped, so asking Delta again would only cost a log listing. */
   private final java.util.Set<String> existing = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -53,6 +55,7 @@ public final class Lakehouse {
     this.spark = spark;
     this.root = qualifiedRoot(root, hadoopConf);
     this.kernel = new KernelReader(hadoopConf);
+    this.appender = new KernelAppender(hadoopConf);
     this.hadoopConf = hadoopConf;
   }
 
@@ -175,7 +178,7 @@ public final class Lakehouse {
     if (!exists(table)) {
       return spark().createDataFrame(new ArrayList<Row>(), table.schema());
     }
-    return spark().read().format("delta").load(path(table));
+    return newest(table, spark().read().format("delta").load(path(table)));
   }
 
   /**
@@ -186,7 +189,7 @@ public final class Lakehouse {
    */
   public List<Row> rows(Match match, String... columns) {
     return checkedSnapshot(match.table())
-        .map(snapshot -> kernel.rows(snapshot, match.equalities(), List.of(columns)))
+        .map(snapshot -> newest(match.table(), kernel.rows(snapshot, match.equalities(), readColumns(match.table(), columns))))
         .orElse(List.of());
   }
 
@@ -197,9 +200,10 @@ public final class Lakehouse {
       return List.of();
     }
     var snapshot = found.get();
+    MetaTable table = matches.get(0).table();
     List<Row> out = new ArrayList<>();
     for (Match m : matches) {
-      out.addAll(kernel.rows(snapshot, m.equalities(), List.of(columns)));
+      out.addAll(newest(table, kernel.rows(snapshot, m.equalities(), readColumns(table, columns))));
     }
     return out;
   }
@@ -214,7 +218,53 @@ public final class Lakehouse {
     if (version < 0) {
       return List.of();
     }
-    return kernel.rows(kernel.at(path(match.table()), version), match.equalities(), List.of());
+    return newest(match.table(), kernel.rows(kernel.at(path(match.table()), version), match.equalities(), List.of()));
+  }
+
+  /** The columns to read: those asked for, and for a table written by appends what finds a key's newest row. */
+  private static List<String> readColumns(MetaTable table, String... columns) {
+    if (columns.length == 0 || table.newestBy() == null) {
+      return List.of(columns);
+    }
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(List.of(columns));
+    all.addAll(table.keys());
+    all.add(table.newestBy());
+    return List.copyOf(all);
+  }
+
+  /** For a table written by appends, the newest row of each key (rows with no stamp are the oldest). */
+  static List<Row> newest(MetaTable table, List<Row> rows) {
+    if (table.newestBy() == null) {
+      return rows;
+    }
+    java.util.Map<List<Object>, Row> byKey = new java.util.LinkedHashMap<>();
+    for (Row row : rows) {
+      List<Object> key = new ArrayList<>();
+      for (String k : table.keys()) {
+        key.add(row.getAs(k));
+      }
+      byKey.merge(key, row, (a, b) -> stamp(b, table).compareTo(stamp(a, table)) > 0 ? b : a);
+    }
+    return new ArrayList<>(byKey.values());
+  }
+
+  private static java.sql.Timestamp stamp(Row row, MetaTable table) {
+    java.sql.Timestamp t = row.getAs(table.newestBy());
+    return t == null ? new java.sql.Timestamp(Long.MIN_VALUE) : t;
+  }
+
+  /** The same for a frame: the newest row of each key, by a window over the keys. */
+  private static Dataset<Row> newest(MetaTable table, Dataset<Row> rows) {
+    if (table.newestBy() == null) {
+      return rows;
+    }
+    org.apache.spark.sql.Column[] keys = table.keys().stream().map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new);
+    var byKey = org.apache.spark.sql.expressions.Window.partitionBy(keys)
+        .orderBy(org.apache.spark.sql.functions.col(table.newestBy()).desc_nulls_last());
+    return rows.withColumn("_newest", org.apache.spark.sql.functions.row_number().over(byKey))
+        .where(org.apache.spark.sql.functions.col("_newest").equalTo(1))
+        .drop("_newest");
   }
 
   /** Creates the table with its declared schema when it does not exist yet. */
@@ -291,7 +341,7 @@ public final class Lakehouse {
     if (version < 0) {
       return spark().createDataFrame(new ArrayList<Row>(), table.schema());
     }
-    return spark().read().format("delta").option("versionAsOf", version).load(path(table));
+    return newest(table, spark().read().format("delta").option("versionAsOf", version).load(path(table)));
   }
 
   /**
@@ -380,7 +430,35 @@ public final class Lakehouse {
     if (rows.isEmpty()) {
       return;
     }
+    if (table.newestBy() != null) {
+      ensure(table);
+      appender.append(path(table), table.schema(), stamped(table, rows));
+      return;
+    }
     replace(table, frame(table, rows), Match.anyOf(keysOf(table, rows)));
+  }
+
+  /** The last stamp given in this JVM, so that two writes of one key never carry the same one. */
+  private static final java.util.concurrent.atomic.AtomicLong lastStampMicros = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * The rows with the table's {@code newestBy} column set to now (microseconds), each later than any stamp
+   * given before in this JVM, so that of two writes of one key (or two rows of it in one write) the later
+   * is the newest. Writers of one key in two processes are one after the other (a resumed run).
+   */
+  private static List<Row> stamped(MetaTable table, List<Row> rows) {
+    int at = table.schema().fieldIndex(table.newestBy());
+    List<Row> out = new ArrayList<>();
+    for (Row row : rows) {
+      long now = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now());
+      long micros = lastStampMicros.updateAndGet(last -> Math.max(last + 1, now));
+      Object[] cells = new Object[row.size()];
+      for (int i = 0; i < cells.length; i++) {
+        cells[i] = i == at ? org.apache.spark.sql.catalyst.util.DateTimeUtils.toJavaTimestamp(micros) : row.get(i);
+      }
+      out.add(org.apache.spark.sql.RowFactory.create(cells));
+    }
+    return out;
   }
 
   /** One match per row of {@code rows}: exactly the rows with the table's keys of each. */

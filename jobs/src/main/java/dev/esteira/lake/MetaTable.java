@@ -9,6 +9,12 @@ import org.apache.spark.sql.types.StructType;
  * batch the partition columns that make replacing a batch a metadata-only operation, and the migrations
  * from every older schema. The owning package declares it once.
  *
+ * <p>A table with {@link #newestBy()} is written by appending: a write of a key adds a row instead of
+ * replacing one, every reader keeps the newest row per key (by that timestamp column, which the lakehouse
+ * stamps as it writes), and the older rows stay as the key's history. An append is a commit that Delta
+ * Kernel makes in this thread, with no Spark job and no conflict between concurrent writers of other keys:
+ * for tables written at every step of every run (the run log) a rewrite per write was most of a night.
+ *
  * <p>The schema version is {@code migrations.size() + 1}: migration {@code i} turns a table of version
  * {@code i + 1} (whose schema is {@link Migration#from()}) into version {@code i + 2}. A table's version is
  * recognised by the shape of its Delta schema, which the migrating commit changes atomically with the
@@ -17,20 +23,23 @@ import org.apache.spark.sql.types.StructType;
  */
 public record MetaTable(
     String name, StructType schema, List<String> keys, String description, List<String> partitionBy,
-    List<Migration> migrations) {
+    List<Migration> migrations, String newestBy) {
 
   public MetaTable {
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);
     migrations = List.copyOf(migrations);
+    if (newestBy != null && !partitionBy.isEmpty()) {
+      throw new IllegalArgumentException(name + ": a table written by appends is not partitioned");
+    }
   }
 
   public MetaTable(String name, StructType schema, List<String> keys, String description, List<String> partitionBy) {
-    this(name, schema, keys, description, partitionBy, List.of());
+    this(name, schema, keys, description, partitionBy, List.of(), null);
   }
 
   public MetaTable(String name, StructType schema, List<String> keys, String description) {
-    this(name, schema, keys, description, List.of(), List.of());
+    this(name, schema, keys, description, List.of(), List.of(), null);
   }
 
   /** The version of {@link #schema()}: 1 for a table that never changed shape. */
@@ -40,6 +49,11 @@ public record MetaTable(
 
   /** The same table with migrations from its older schemas (oldest first). */
   public MetaTable withMigrations(Migration... steps) {
-    return new MetaTable(name, schema, keys, description, partitionBy, List.of(steps));
+    return new MetaTable(name, schema, keys, description, partitionBy, List.of(steps), newestBy);
+  }
+
+  /** The same table written by appends, the newest row of a key by {@code column} being current. */
+  public MetaTable withNewestBy(String column) {
+    return new MetaTable(name, schema, keys, description, partitionBy, migrations, column);
   }
 }

@@ -19,10 +19,11 @@ public final class WorkflowTables {
   public static final MetaTable WORKFLOW_RUNS =
       new MetaTable(
           "workflow_runs",
-          schema(3),
+          schema(4),
           List.of("run_id", "step", "attempt"),
           "one row per incarnation of a workflow run (step '*', attempt = run_attempt) and per attempt of "
-              + "each of its steps, written as running when it starts")
+              + "each of its steps, written as running when it starts; every change of state is appended, "
+              + "the newest by recorded_at is current")
           .withMigrations(
               new Migration(
                   schema(1),
@@ -33,7 +34,13 @@ public final class WorkflowTables {
                   schema(2),
                   "outputs: what a succeeded step returned (JSON), read by later steps' when: conditions; "
                       + "earlier rows have none",
-                  (lake, rows) -> rows.withColumn("outputs", lit(null).cast(StringType))));
+                  (lake, rows) -> rows.withColumn("outputs", lit(null).cast(StringType))),
+              new Migration(
+                  schema(3),
+                  "recorded_at: when the row was written; a change of state is appended (the newest row of a "
+                      + "key is current) instead of rewriting the row; earlier rows have none",
+                  (lake, rows) -> rows.withColumn("recorded_at", lit(null).cast(TimestampType))))
+          .withNewestBy("recorded_at");
 
   private static StructType schema(int version) {
     StructType s =
@@ -53,6 +60,9 @@ public final class WorkflowTables {
         .add("started_at", TimestampType, false)
         .add("ended_at", TimestampType, true)
         .add("duration_ms", LongType, true);
-    return version >= 3 ? s.add("outputs", StringType, true) : s;
+    if (version >= 3) {
+      s = s.add("outputs", StringType, true);
+    }
+    return version >= 4 ? s.add("recorded_at", TimestampType, true) : s;
   }
 }

@@ -1,0 +1,206 @@
+package dev.esteira.lake;
+
+import dev.esteira.EsteiraException;
+import io.delta.kernel.Operation;
+import io.delta.kernel.Table;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.internal.util.Utils;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import io.delta.kernel.utils.CloseableIterable;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.DataFileStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.util.DateTimeUtils;
+
+/**
+ * Appends rows to an existing, unpartitioned Delta table through Delta Kernel: one Parquet file and one
+ * blind-append commit, written in this thread, where a Spark write is a planned job. Kernel retries the
+ * commit when another writer committed first (appends never conflict with appends), writes the
+ * checkpoint when the table's interval says so, and leaves every table feature it does not support to
+ * fail loudly (Kernel 3.3 writes tables of writer version 2 without invariants, which is what the
+ * lakehouse creates).
+ *
+ * <p>Kernel does not enforce the schema's NOT NULL columns; {@link #append} does, before anything is
+ * written. Values are the Java types a Spark row holds (String, Integer, Long, Double, Boolean,
+ * Timestamp, Date): the metadata tables written this way have no nested columns.
+ */
+final class KernelAppender {
+  private static final String ENGINE_INFO = "Esteira (Delta Kernel 3.3)";
+  /**
+   * One lock per table for the commit itself. Kernel writes a commit file through a new HDFSLogStore
+   * each time, whose "write unless it exists" is a check then a rename; on a local file system two threads
+   * of one JVM can both pass the check and the second rename replaces the first commit (found by a test
+   * of four writers: a checksum error reading the log). Spark's Delta shares one log store per JVM, whose
+   * lock prevents this; this lock does the same for Kernel's commits. (Across processes the local file
+   * system has the same window for Spark's commits as for these; HDFS renames atomically.)
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Object> COMMIT_LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Engine engine;
+
+  KernelAppender(Configuration hadoopConf) {
+    this.engine = DefaultEngine.create(hadoopConf);
+  }
+
+  /** Appends {@code rows} (with {@code sparkSchema}'s columns, by name) to the table at {@code path}. */
+  long append(String path, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows) {
+    Table table = Table.forPath(engine, path);
+    Transaction txn = table.createTransactionBuilder(engine, ENGINE_INFO, Operation.WRITE).build(engine);
+    StructType schema = txn.getSchema(engine);
+    if (!txn.getPartitionColumns(engine).isEmpty()) {
+      throw new IllegalArgumentException(path + ": appends without Spark are for unpartitioned tables");
+    }
+    ColumnarBatch batch = batchOf(path, schema, sparkSchema, rows);
+    io.delta.kernel.data.Row state = txn.getTransactionState(engine);
+    try (CloseableIterator<FilteredColumnarBatch> logical =
+             Utils.toCloseableIterator(List.of(new FilteredColumnarBatch(batch, java.util.Optional.empty())).iterator());
+         CloseableIterator<FilteredColumnarBatch> physical =
+             Transaction.transformLogicalData(engine, state, logical, Map.of())) {
+      var context = Transaction.getWriteContext(engine, state, Map.of());
+      CloseableIterator<DataFileStatus> files =
+          engine.getParquetHandler().writeParquetFiles(context.getTargetDirectory(), physical, context.getStatisticsColumns());
+      List<io.delta.kernel.data.Row> actions = new ArrayList<>();
+      try (CloseableIterator<io.delta.kernel.data.Row> it = Transaction.generateAppendActions(engine, state, files, context)) {
+        it.forEachRemaining(actions::add);
+      }
+      TransactionCommitResult result;
+      synchronized (COMMIT_LOCKS.computeIfAbsent(path, p -> new Object())) {
+        result = txn.commit(engine, CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
+      }
+      if (result.isReadyForCheckpoint()) {
+        checkpoint(table, result.getVersion());
+      }
+      return result.getVersion();
+    } catch (ConcurrentWriteException e) {
+      throw new EsteiraException(path + ": append gave up after repeated concurrent commits: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void checkpoint(Table table, long version) {
+    try {
+      table.checkpoint(engine, version);
+    } catch (io.delta.kernel.exceptions.CheckpointAlreadyExistsException e) {
+      // Another writer checkpointed the same version: that is the checkpoint this one would write.
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The rows as one Kernel batch in the table's column order, refusing a null in a NOT NULL column. */
+  private static ColumnarBatch batchOf(
+      String path, StructType schema, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows) {
+    List<ColumnVector> vectors = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      int source = sparkSchema.fieldIndex(field.getName());
+      Object[] values = new Object[rows.size()];
+      for (int r = 0; r < values.length; r++) {
+        Object v = rows.get(r).get(source);
+        if (v == null && !field.isNullable()) {
+          throw new IllegalArgumentException(path + ": column " + field.getName() + " is NOT NULL but a row has none");
+        }
+        values[r] = v;
+      }
+      vectors.add(new Values(field.getDataType(), values));
+    }
+    return new Batch(schema, vectors, rows.size());
+  }
+
+  private record Batch(StructType schema, List<ColumnVector> vectors, int size) implements ColumnarBatch {
+    @Override
+    public StructType getSchema() {
+      return schema;
+    }
+
+    @Override
+    public ColumnVector getColumnVector(int ordinal) {
+      return vectors.get(ordinal);
+    }
+
+    @Override
+    public int getSize() {
+      return size;
+    }
+  }
+
+  /** One column of Spark row values, read the way Kernel's Parquet writer asks for them. */
+  private record Values(DataType type, Object[] values) implements ColumnVector {
+    Values {
+      if (!(type instanceof StringType || type instanceof IntegerType || type instanceof LongType
+          || type instanceof DoubleType || type instanceof BooleanType || type instanceof TimestampType
+          || type instanceof DateType)) {
+        throw new IllegalArgumentException("appends without Spark do not write " + type + " columns");
+      }
+    }
+
+    @Override
+    public DataType getDataType() {
+      return type;
+    }
+
+    @Override
+    public int getSize() {
+      return values.length;
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public boolean isNullAt(int rowId) {
+      return values[rowId] == null;
+    }
+
+    @Override
+    public boolean getBoolean(int rowId) {
+      return (Boolean) values[rowId];
+    }
+
+    @Override
+    public int getInt(int rowId) {
+      Object v = values[rowId];
+      return v instanceof Date d ? DateTimeUtils.fromJavaDate(d) : ((Number) v).intValue();
+    }
+
+    @Override
+    public long getLong(int rowId) {
+      Object v = values[rowId];
+      return v instanceof Timestamp t ? DateTimeUtils.fromJavaTimestamp(t) : ((Number) v).longValue();
+    }
+
+    @Override
+    public double getDouble(int rowId) {
+      return ((Number) values[rowId]).doubleValue();
+    }
+
+    @Override
+    public String getString(int rowId) {
+      return (String) values[rowId];
+    }
+  }
+}

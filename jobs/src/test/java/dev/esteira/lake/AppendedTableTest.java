@@ -1,0 +1,139 @@
+package dev.esteira.lake;
+
+import static org.apache.spark.sql.types.DataTypes.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.esteira.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A table written by appends (MetaTable.newestBy): each write of a key adds a row through Delta Kernel,
+ * and every reader, Kernel's and Spark's, current or as of a version, sees the newest row of each key.
+ * The expected current state is kept by the test as a plain map of the last write of each key.
+ */
+class AppendedTableTest {
+  private static final MetaTable LOG = new MetaTable("appended_log",
+      new StructType()
+          .add("run", StringType, false)
+          .add("attempt", IntegerType, false)
+          .add("state", StringType, false)
+          .add("rows", LongType, true)
+          .add("score", DoubleType, true)
+          .add("ok", BooleanType, true)
+          .add("day", DateType, true)
+          .add("started_at", TimestampType, false)
+          .add("recorded_at", TimestampType, true),
+      List.of("run", "attempt"), "a log whose rows change state").withNewestBy("recorded_at");
+
+  private static Row row(String run, int attempt, String state, Long rows) {
+    return RowFactory.create(run, attempt, state, rows, rows == null ? null : rows / 3.0, rows != null,
+        Date.valueOf("2026-12-0" + (attempt % 9 + 1)), Timestamp.valueOf("2026-12-06 08:00:00.123456"), null);
+  }
+
+  /** run/attempt -> "state rows score ok day started_at", what a reader must show as current. */
+  private static Map<String, String> current(List<Row> rows) {
+    Map<String, String> out = new TreeMap<>();
+    for (Row r : rows) {
+      assertNotNull(r.getAs("recorded_at"), "the lakehouse stamps every appended row");
+      out.put(r.getAs("run") + "/" + r.getAs("attempt"), r.getAs("state") + " " + r.getAs("rows") + " "
+          + r.getAs("score") + " " + r.getAs("ok") + " " + r.getAs("day") + " " + r.getAs("started_at"));
+    }
+    return out;
+  }
+
+  private static void expect(Map<String, String> expected, Row written) {
+    expected.put(written.get(0) + "/" + written.get(1), written.get(2) + " "
+        + written.get(3) + " " + written.get(4) + " " + written.get(5) + " " + written.get(6) + " " + written.get(7));
+  }
+
+  @Test
+  void everyReaderSeesTheNewestRowOfEachKeyAndTheOlderStatesStayInTheTable() throws Exception {
+    Lakehouse lake = TestSpark.freshLakehouse("appended");
+    Map<String, String> expected = new TreeMap<>();
+    List<Row> first = List.of(row("r1", 1, "running", null), row("r1", 2, "running", null));
+    lake.upsert(LOG, first);
+    first.forEach(r -> expect(expected, r));
+    long afterFirst = lake.currentVersion(LOG);
+    Map<String, String> asOfFirst = new TreeMap<>(expected);
+    // Two rows of one key in one write: the later one is the newest.
+    List<Row> second = List.of(row("r1", 1, "failed", 10L), row("r1", 2, "succeeded", 20L),
+        row("r1", 2, "succeeded", 21L));
+    lake.upsert(LOG, second);
+    second.forEach(r -> expect(expected, r));
+    // Enough commits to pass Delta's checkpoint interval (10): Kernel writes the checkpoint, both readers use it.
+    for (int i = 0; i < 11; i++) {
+      Row r = row("r" + (2 + i % 3), 1, i % 2 == 0 ? "running" : "succeeded", (long) i);
+      lake.upsert(LOG, List.of(r));
+      expect(expected, r);
+    }
+    assertTrue(Files.exists(Path.of(lake.path(LOG).replaceFirst("^file:", ""), "_delta_log",
+        "00000000000000000010.checkpoint.parquet")), "Kernel wrote the checkpoint of version 10");
+
+    assertEquals(expected, current(lake.rows(LOG)));
+    assertEquals(expected, current(lake.read(LOG).collectAsList()), "Spark's frame of the table");
+    assertEquals(Map.of("r1/2", expected.get("r1/2")),
+        current(lake.rows(Match.on(LOG).eq("run", "r1").eq("attempt", 2), "state", "rows", "score", "ok", "day",
+            "started_at")), "a match with a projection still finds the newest row");
+    assertEquals(asOfFirst, current(lake.rowsAt(Match.on(LOG), afterFirst)), "as of the first commit");
+    assertEquals(asOfFirst, current(lake.readAt(LOG, afterFirst).collectAsList()));
+    long raw = lake.spark().read().format("delta").load(lake.path(LOG)).count();
+    assertEquals(2 + 3 + 11, raw, "every state is kept as a row");
+  }
+
+  @Test
+  void aNullInANotNullColumnIsRefusedBeforeAnythingIsWritten() {
+    Lakehouse lake = TestSpark.freshLakehouse("appended-null");
+    lake.upsert(LOG, List.of(row("r1", 1, "running", null)));
+    long version = lake.currentVersion(LOG);
+    Row bad = RowFactory.create("r1", 1, null, 1L, 1.0, true, null, Timestamp.valueOf("2026-12-06 08:00:00"), null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> lake.upsert(LOG, List.of(row("r9", 1, "running", 1L), bad)));
+    assertTrue(e.getMessage().contains("column state is NOT NULL"), e.getMessage());
+    assertEquals(version, lake.currentVersion(LOG), "no commit");
+    assertEquals(Map.of("r1/1", "running null null false 2026-12-02 2026-12-06 08:00:00.123456"),
+        current(lake.rows(LOG)));
+  }
+
+  @Test
+  void writersOfOtherKeysAtTheSameMomentLoseNothing() throws Exception {
+    Lakehouse lake = TestSpark.freshLakehouse("appended-concurrent");
+    lake.ensure(LOG);
+    int writers = 4;
+    int writes = 5;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      String run = "w" + w;
+      done.add(pool.submit(() -> {
+        for (int i = 1; i <= writes; i++) {
+          lake.upsert(LOG, List.of(row(run, 1, i == writes ? "succeeded" : "running", (long) i)));
+        }
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    Map<String, String> got = current(lake.rows(LOG));
+    assertEquals(writers, got.size());
+    for (int w = 0; w < writers; w++) {
+      assertTrue(got.get("w" + w + "/1").startsWith("succeeded 5 "), got.toString());
+    }
+    assertEquals(writers * writes, lake.spark().read().format("delta").load(lake.path(LOG)).count());
+    assertEquals(writers * writes, lake.currentVersion(LOG), "one commit per write after the table's creation");
+  }
+}
