@@ -432,10 +432,25 @@ public final class Lakehouse {
     }
     if (table.newestBy() != null) {
       ensure(table);
-      appender.append(path(table), table.schema(), stamped(table, rows));
+      long version = appender.append(path(table), table.schema(), stamped(table, rows));
+      if (version % COMPACT_EVERY == 0 && hasSpark()) {
+        compact(table);
+      }
       return;
     }
     replace(table, frame(table, rows), Match.anyOf(keysOf(table, rows)));
+  }
+
+  /**
+   * A table written by appends gains a small file per write, and a Kernel read opens every live file:
+   * every this many commits the writer that made the commit compacts the table (Delta's OPTIMIZE: the
+   * same rows in fewer files, a commit that changes no data, so concurrent appends do not conflict).
+   */
+  static final int COMPACT_EVERY = 50;
+
+  /** Rewrites a table's small files into few (no row changes); see {@link #COMPACT_EVERY}. */
+  public void compact(MetaTable table) {
+    withRetry("compact " + table.name(), () -> spark().sql("OPTIMIZE delta.`" + path(table) + "`").collectAsList());
   }
 
   /** The last stamp given in this JVM, so that two writes of one key never carry the same one. */

@@ -95,6 +95,30 @@ class AppendedTableTest {
   }
 
   @Test
+  void everyFiftiethCommitCompactsTheSmallFilesAndKeepsEveryRow() {
+    Lakehouse lake = TestSpark.freshLakehouse("appended-compact");
+    Map<String, String> expected = new TreeMap<>();
+    long filesBefore = 0;
+    for (int i = 1; i <= Lakehouse.COMPACT_EVERY; i++) {
+      Row r = row("r" + i % 7, 1, "state-" + i, (long) i);
+      lake.upsert(LOG, List.of(r));
+      expect(expected, r);
+      if (i == Lakehouse.COMPACT_EVERY - 1) {
+        filesBefore = numFiles(lake);
+      }
+    }
+    assertEquals(Lakehouse.COMPACT_EVERY - 1, filesBefore, "one file per append before the compaction");
+    assertEquals(1, numFiles(lake), "compacted into one file at commit " + Lakehouse.COMPACT_EVERY);
+    assertEquals(expected, current(lake.rows(LOG)));
+    assertEquals(Lakehouse.COMPACT_EVERY, lake.spark().read().format("delta").load(lake.path(LOG)).count(),
+        "the history is kept");
+  }
+
+  private static long numFiles(Lakehouse lake) {
+    return lake.spark().sql("DESCRIBE DETAIL delta.`" + lake.path(LOG) + "`").first().<Long>getAs("numFiles");
+  }
+
+  @Test
   void aNullInANotNullColumnIsRefusedBeforeAnythingIsWritten() {
     Lakehouse lake = TestSpark.freshLakehouse("appended-null");
     lake.upsert(LOG, List.of(row("r1", 1, "running", null)));
