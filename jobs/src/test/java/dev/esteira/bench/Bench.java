@@ -7,6 +7,7 @@ import dev.esteira.config.EsteiraConfig;
 import dev.esteira.data.DatasetSpec;
 import dev.esteira.data.Datasets;
 import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.MetaTable;
 import dev.esteira.lake.SparkSessions;
 import dev.esteira.monitor.ColumnProfile;
 import dev.esteira.monitor.DriftDetector;
@@ -39,6 +40,9 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code wide}: C columns (numeric and categorical) × N rows: ingest (profiling in its contract pass),
  *       the profile step (finding it done), drift;</li>
  *   <li>{@code growth}: profile time at 3 row counts × 3 column counts.</li>
+ *   <li>{@code runlog}: one write of the run log (a step's change of state) as it is made (a Delta Kernel
+ *       append to {@code workflow_runs}) and as it was made before (a Spark {@code replaceWhere} on the key
+ *       of a table of the same schema), interleaved in this warm JVM, ROWS writes each.</li>
  * </ul>
  * Arguments: {@code DIR SECTION ROWS COLS} ; the parquet inputs go to DIR/data.
  */
@@ -63,6 +67,7 @@ public final class Bench {
       case "night" -> night(spark, lake, config, dir, rows, cols);
       case "wide" -> wide(spark, lake, config, dir, rows, cols, conf);
       case "growth" -> growth(spark, lake, config, dir, rows, cols);
+      case "runlog" -> runlog(lake, (int) rows);
       default -> throw new IllegalArgumentException("unknown section " + section);
     }
     spark.stop();
@@ -296,5 +301,40 @@ public final class Bench {
             n, c, n * c, t, t * 1e9 / (n * c));
       }
     }
+  }
+
+  static void runlog(Lakehouse lake, int writes) {
+    MetaTable appended = dev.esteira.workflow.WorkflowTables.WORKFLOW_RUNS;
+    MetaTable replaced = new MetaTable("workflow_runs_by_replace", appended.schema(), appended.keys(),
+        "the run log's schema, written by replacing a key's row as before");
+    int warmup = 5;
+    List<Long> kernel = new ArrayList<>();
+    List<Long> spark = new ArrayList<>();
+    for (int i = 0; i < writes + warmup; i++) {
+      java.util.Map<String, Object> m = new java.util.HashMap<>();
+      m.put("run_id", "bench-" + i / 2);
+      m.put("workflow", "nightly");
+      m.put("step", "step-" + i % 11);
+      m.put("attempt", 1);
+      m.put("run_attempt", 1);
+      m.put("state", i % 2 == 0 ? "running" : "succeeded");
+      m.put("started_at", new java.sql.Timestamp(System.currentTimeMillis()));
+      for (MetaTable t : List.of(appended, replaced)) {
+        Row row = dev.esteira.lake.Rows.of(t.schema(), m);
+        long t0 = System.nanoTime();
+        lake.upsert(t, List.of(row));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (i >= warmup) {
+          (t == appended ? kernel : spark).add(ms);
+        }
+      }
+    }
+    java.util.Collections.sort(kernel);
+    java.util.Collections.sort(spark);
+    System.out.println("runlog.writes=" + writes + "  (each way, after " + warmup + " warm-up writes)");
+    System.out.println("runlog.kernel_append_median_ms=" + kernel.get(kernel.size() / 2) + "  (p90 "
+        + kernel.get(kernel.size() * 9 / 10) + "; how workflow_runs is written)");
+    System.out.println("runlog.spark_replace_median_ms=" + spark.get(spark.size() / 2) + "  (p90 "
+        + spark.get(spark.size() * 9 / 10) + "; how it was written before: replaceWhere on the key)");
   }
 }
