@@ -171,7 +171,7 @@ public final class DriftJob implements Job {
       msg.append("; dataset verdict: drift");
     }
     if (!inconclusive.isEmpty()) {
-      msg.append("; INCONCLUSIVE (rows to resolve them gone): ").append(names(inconclusive));
+      msg.append("; INCONCLUSIVE (not resolvable from the rows, see inconclusive_columns): ").append(names(inconclusive));
     }
     if (!anomalies.isEmpty()) {
       msg.append("; history anomalies: ").append(anomalies.stream()

@@ -67,10 +67,18 @@ class ExactResolutionTest {
         .save(lake.datasetPath(dataset));
   }
 
+  /** Stores the batch's profiles as the profiler would (built here without a Spark job: fewer seconds). */
   static List<ColumnProfile> profile(String dataset, String batch, long version, double[][] v) {
-    List<Profiler.Monitored> columns = COLUMNS.stream().map(c -> Profiler.Monitored.numeric(c, "double")).toList();
-    return profiler.profile(new ColumnProfile.Origin("dataset:" + dataset, dataset, batch, version, new Timestamp(version)),
-        frame(v), columns);
+    ColumnProfile.Origin origin =
+        new ColumnProfile.Origin("dataset:" + dataset, dataset, batch, version, new Timestamp(version));
+    List<ColumnProfile> out = new ArrayList<>();
+    for (int c = 0; c < COLUMNS.size(); c++) {
+      dev.esteira.monitor.stats.NumericProfile p = new dev.esteira.monitor.stats.NumericProfile(K);
+      Arrays.stream(v[c]).forEach(p::add);
+      out.add(ColumnProfile.numeric(origin, COLUMNS.get(c), "double", p, new Timestamp(0)));
+    }
+    new ProfileStore(lake).replace(Target.dataset(dataset), batch, out);
+    return out;
   }
 
   @BeforeAll
@@ -159,5 +167,42 @@ class ExactResolutionTest {
     assertEquals(1, result.unresolved().get(0).lines().count());
     assertTrue(result.metrics().stream().anyMatch(m -> m.metric().status() == ColumnDrift.Status.INCONCLUSIVE));
     assertTrue(result.metrics().stream().noneMatch(m -> m.metric().exact()));
+  }
+
+  @Test
+  void aHalvedBatchIsAHistoryAnomalyStoredWithItsThreshold() {
+    // Three batches of about 1,000 rows a day apart, then one of 500: the row count's robust z against
+    // them, computed here: median 1,000, MAD 10 (× 1.4826 = 14.8) under the floor √1,000.
+    DriftPolicy p = new DriftPolicy(POLICY.bins(), POLICY.minRows(), POLICY.smallSampleRows(), POLICY.pValue(),
+        POLICY.thresholds(), POLICY.datasetLevel(), 14, 3, 3.5);
+    DriftDetector d = new DriftDetector(lake, profiler, p);
+    long[] rows = {1000, 1010, 990, 500};
+    List<ColumnProfile> last = null;
+    for (int b = 0; b < rows.length; b++) {
+      Timestamp at = new Timestamp(b * 86_400_000L);
+      ColumnProfile.Origin origin = new ColumnProfile.Origin("dataset:hist", "hist", "h" + b, b, at);
+      dev.esteira.monitor.stats.NumericProfile np = new dev.esteira.monitor.stats.NumericProfile(K);
+      for (int i = 0; i < rows[b]; i++) {
+        np.add(i % 7);
+      }
+      last = List.of(ColumnProfile.numeric(origin, "x", "double", np, at));
+      new ProfileStore(lake).replace(Target.dataset("hist"), "h" + b, last);
+    }
+    DriftDetector.DriftResult r = d.compare("dataset:hist", "h3", null, "none", 0, last);
+    DriftDetector.Metric count = r.metrics().stream()
+        .filter(m -> m.kind().equals(DriftDetector.HISTORY) && m.metric().metric().equals("row_count_z")).findFirst()
+        .orElseThrow();
+    assertEquals((500 - 1000) / Math.sqrt(1000), count.metric().value(), 1e-9);
+    assertTrue(count.metric().alerting());
+    assertEquals("h0,h1,h2", count.referenceBatch());
+    // The arrival gap (one day, like the window's) and the null rate (0, like the window's) are no anomaly.
+    assertEquals(List.of("row_count_z"), r.metrics().stream().filter(m -> m.metric().alerting())
+        .map(m -> m.metric().metric()).toList());
+    DriftStore.DriftMetric stored = new DriftStore(lake).metrics(Target.dataset("hist")).stream()
+        .filter(m -> m.metric().equals("row_count_z")).findFirst().orElseThrow();
+    assertEquals(3.5, stored.threshold());
+    assertTrue(stored.alerting());
+    // A history anomaly is not a column's drift for a policy's on_drift.
+    assertEquals(java.util.Map.of(), new DriftStore(lake).alertingColumns(Target.dataset("hist"), null));
   }
 }
