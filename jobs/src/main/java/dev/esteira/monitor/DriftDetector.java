@@ -22,7 +22,9 @@ import java.util.TreeSet;
 /**
  * Compares stored profiles of a target — a batch against its baseline, the batch that arrived before
  * it, or a window of earlier batches merged from their sketches — and records every metric in
- * {@code drift_metrics}. Nothing is rescanned: drift comes from the stored sketches alone.
+ * {@code drift_metrics}, with each comparison's dataset verdict across columns ({@link DatasetDrift}) and
+ * the batch's history anomalies ({@link HistoryAnomalies}). Drift comes from the stored sketches; data is
+ * read only for the columns whose sketch decision was inconclusive (see {@link #compare}).
  */
 public final class DriftDetector {
   private final Lakehouse lake;
