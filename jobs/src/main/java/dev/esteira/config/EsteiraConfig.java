@@ -20,7 +20,9 @@ public record EsteiraConfig(
    * Drift policy (see the README's drift section): bins of PSI and Jensen–Shannon on the reference's
    * quantiles, the rows below which a side is "insufficient data", the size up to which a p-value alone
    * decides (above: significant and a distance above its threshold), the p-value threshold, the
-   * sketches' accuracy and the distance thresholds by metric name.
+   * sketches' accuracy, the distance thresholds by metric name, and the false-alarm rate across columns
+   * of the dataset verdict (Benjamini–Hochberg level), and the history anomaly checks (window, batches
+   * needed, robust z cut).
    */
   public record Drift(
       Integer bins,
@@ -29,7 +31,11 @@ public record EsteiraConfig(
       Double pValue,
       Integer sketchK,
       Integer categoryCap,
-      Map<String, Double> thresholds) {
+      Map<String, Double> thresholds,
+      Double datasetLevel,
+      Integer historyWindow,
+      Integer historyMinBatches,
+      Double historyZ) {
     /** Metrics a threshold may be set for. */
     public static final java.util.Set<String> THRESHOLDS =
         java.util.Set.of("wasserstein", "js", "psi", "null_rate", "nan_rate");
@@ -68,6 +74,20 @@ public record EsteiraConfig(
     require(drift.sketchK(), "drift.sketch_k", source);
     require(drift.categoryCap(), "drift.category_cap", source);
     require(drift.thresholds(), "drift.thresholds", source);
+    require(drift.datasetLevel(), "drift.dataset_level", source);
+    require(drift.historyWindow(), "drift.history_window", source);
+    require(drift.historyMinBatches(), "drift.history_min_batches", source);
+    require(drift.historyZ(), "drift.history_z", source);
+    if (drift.historyWindow() < 0) {
+      throw new ConfigException(source + ": drift.history_window must not be negative, got " + drift.historyWindow());
+    }
+    if (drift.historyMinBatches() < 2 || drift.historyMinBatches() > Math.max(2, drift.historyWindow())) {
+      throw new ConfigException(source + ": drift.history_min_batches must be in [2, history_window], got "
+          + drift.historyMinBatches());
+    }
+    if (!(drift.historyZ() > 0)) {
+      throw new ConfigException(source + ": drift.history_z must be a number > 0, got " + drift.historyZ());
+    }
     if (drift.bins() < 2) {
       throw new ConfigException(source + ": drift.bins must be at least 2, got " + drift.bins());
     }
@@ -80,6 +100,9 @@ public record EsteiraConfig(
     }
     if (!(drift.pValue() > 0 && drift.pValue() < 1)) {
       throw new ConfigException(source + ": drift.p_value must be in (0, 1), got " + drift.pValue());
+    }
+    if (!(drift.datasetLevel() > 0 && drift.datasetLevel() < 1)) {
+      throw new ConfigException(source + ": drift.dataset_level must be in (0, 1), got " + drift.datasetLevel());
     }
     if (drift.sketchK() < 8 || drift.sketchK() > 65535) {
       throw new ConfigException(source + ": drift.sketch_k must be in [8, 65535], got " + drift.sketchK());

@@ -114,6 +114,13 @@ public final class ContinuousTraining {
         trigger = "drift in " + String.join(", ", columns) + " since " + start;
       }
     }
+    if (trigger == null && policy.retrain().onDatasetDrift() && !since.isEmpty()) {
+      Set<String> drifted = new DriftStore(lake).datasetDriftBatches(Target.dataset(spec.dataset()), since);
+      start = since.stream().filter(drifted::contains).findFirst().orElse(null);
+      if (start != null) {
+        trigger = "dataset drift of " + spec.dataset() + " since " + start;
+      }
+    }
     if (trigger == null && policy.retrain().onDecay() && !since.isEmpty()) {
       Set<String> decayed = performance.decayedBatches(spec.name(), production.version());
       start = since.stream().filter(decayed::contains).findFirst().orElse(null);

@@ -38,21 +38,25 @@ public record Policy(String model, String labels, Decay decay, Retrain retrain, 
   }
 
   /**
-   * What triggers retraining: an alerting drift of any feature in {@code on_drift}, a decay alert of the
-   * production version when {@code on_decay}, or {@code every_batches} batches since it was registered;
+   * What triggers retraining: an alerting drift of any feature in {@code on_drift}, the dataset verdict
+   * (drift across columns at the configured false-alarm rate, {@code drift.dataset_level}) when
+   * {@code on_dataset_drift}, a decay alert of the production version when {@code on_decay}, or
+   * {@code every_batches} batches since it was registered;
    * never within {@code cooldown_batches} batches of the last registered version, nor while a challenger
    * is in shadow.
    */
-  public record Retrain(List<String> onDrift, Boolean onDecay, Integer everyBatches, Window window, Integer cooldownBatches) {
+  public record Retrain(List<String> onDrift, Boolean onDecay, Integer everyBatches, Window window, Integer cooldownBatches,
+      Boolean onDatasetDrift) {
     public Retrain {
       onDrift = onDrift == null ? List.of() : List.copyOf(onDrift);
       onDecay = onDecay != null && onDecay;
+      onDatasetDrift = onDatasetDrift != null && onDatasetDrift;
       window = window == null ? new Window(null, null) : window;
       cooldownBatches = cooldownBatches == null ? 3 : cooldownBatches;
     }
 
     public boolean enabled() {
-      return !onDrift.isEmpty() || onDecay || everyBatches != null;
+      return !onDrift.isEmpty() || onDatasetDrift || onDecay || everyBatches != null;
     }
   }
 
@@ -80,7 +84,7 @@ public record Policy(String model, String labels, Decay decay, Retrain retrain, 
 
   public Policy {
     decay = decay == null ? new Decay(null, null) : decay;
-    retrain = retrain == null ? new Retrain(null, null, null, null, null) : retrain;
+    retrain = retrain == null ? new Retrain(null, null, null, null, null, null) : retrain;
     challenge = challenge == null ? new Challenge(null) : challenge;
   }
 

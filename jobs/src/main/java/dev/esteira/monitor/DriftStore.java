@@ -22,10 +22,14 @@ import org.apache.spark.sql.Row;
 public final class DriftStore {
   private static final org.apache.spark.sql.types.StructType SCHEMA = MonitorTables.DRIFT_METRICS.schema();
 
-  /** One row: a metric of a column of a target's batch, compared with a reference (baseline, previous, window). */
+  /**
+   * One row: a metric of a column of a target's batch, compared with a reference (baseline, previous,
+   * window). {@code exact}: recomputed from the batches' rows because the sketch's bound straddled the
+   * threshold.
+   */
   public record DriftMetric(Target target, String dataset, String batch, String comparison, String referenceBatch,
       String column, String kind, String metric, Double value, Double errorBound, Double threshold, String status,
-      boolean drifted, boolean alerting, Timestamp computedAt) {
+      boolean drifted, boolean alerting, boolean exact, Timestamp computedAt) {
 
     Row toRow() {
       Map<String, Object> r = new LinkedHashMap<>();
@@ -43,6 +47,7 @@ public final class DriftStore {
       r.put("status", status);
       r.put("drifted", drifted);
       r.put("alerting", alerting);
+      r.put("exact", exact);
       r.put("computed_at", computedAt);
       return Rows.of(SCHEMA, r);
     }
@@ -51,7 +56,7 @@ public final class DriftStore {
       return new DriftMetric(Target.parse(r.getAs("target")), r.getAs("dataset"), r.getAs("batch"),
           r.getAs("comparison"), r.getAs("reference_batch"), r.getAs("column"), r.getAs("kind"), r.getAs("metric"),
           r.getAs("value"), r.getAs("error_bound"), r.getAs("threshold"), r.getAs("status"),
-          r.<Boolean>getAs("drifted"), r.<Boolean>getAs("alerting"), r.getAs("computed_at"));
+          r.<Boolean>getAs("drifted"), r.<Boolean>getAs("alerting"), r.<Boolean>getAs("exact"), r.getAs("computed_at"));
     }
   }
 
@@ -98,9 +103,23 @@ public final class DriftStore {
    */
   public Map<String, SortedSet<String>> alertingColumns(Target target, Collection<String> batches) {
     Map<String, SortedSet<String>> out = new TreeMap<>();
-    for (Row r : lake.rows(of(target).eq("alerting", true), "batch", "column")) {
+    for (Row r : lake.rows(of(target).eq("alerting", true), "batch", "column", "kind")) {
+      if (DriftDetector.DATASET_KIND.equals(r.getAs("kind")) || DriftDetector.HISTORY.equals(r.getAs("kind"))) {
+        continue; // the dataset verdict (see datasetDriftBatches) and history anomalies are not a column's drift
+      }
       if (batches == null || batches.contains(r.<String>getAs("batch"))) {
         out.computeIfAbsent(r.getAs("batch"), b -> new TreeSet<>()).add(r.getAs("column"));
+      }
+    }
+    return out;
+  }
+
+  /** The batches (of the given ones, or all when null) whose dataset verdict alerted in some comparison. */
+  public SortedSet<String> datasetDriftBatches(Target target, Collection<String> batches) {
+    SortedSet<String> out = new TreeSet<>();
+    for (Row r : lake.rows(of(target).eq("alerting", true).eq("kind", DriftDetector.DATASET_KIND), "batch")) {
+      if (batches == null || batches.contains(r.<String>getAs("batch"))) {
+        out.add(r.getAs("batch"));
       }
     }
     return out;

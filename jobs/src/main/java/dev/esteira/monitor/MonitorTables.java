@@ -57,6 +57,32 @@ public final class MonitorTables {
           .add("alerting", BooleanType, false)
           .add("computed_at", TimestampType, false);
 
+  /** Schema version 2 of {@code drift_metrics}: no {@code exact}. */
+  static final StructType DRIFT_METRICS_V2 = driftMetrics(false);
+
+  private static StructType driftMetrics(boolean exact) {
+    StructType s =
+        new StructType()
+            .add("target", StringType, false)
+            .add("dataset", StringType, false)
+            .add("batch", StringType, false)
+            .add("comparison", StringType, false)
+            .add("reference_batch", StringType, false)
+            .add("column", StringType, false)
+            .add("kind", StringType, false)
+            .add("metric", StringType, false)
+            .add("value", DoubleType, true)
+            .add("error_bound", DoubleType, true)
+            .add("threshold", DoubleType, true)
+            .add("status", StringType, false)
+            .add("drifted", BooleanType, false)
+            .add("alerting", BooleanType, false);
+    if (exact) {
+      s = s.add("exact", BooleanType, false);
+    }
+    return s.add("computed_at", TimestampType, false);
+  }
+
   public static final MetaTable PROFILES =
       new MetaTable(
           "profiles",
@@ -100,22 +126,7 @@ public final class MonitorTables {
   public static final MetaTable DRIFT_METRICS =
       new MetaTable(
           "drift_metrics",
-          new StructType()
-              .add("target", StringType, false)
-              .add("dataset", StringType, false)
-              .add("batch", StringType, false)
-              .add("comparison", StringType, false)
-              .add("reference_batch", StringType, false)
-              .add("column", StringType, false)
-              .add("kind", StringType, false)
-              .add("metric", StringType, false)
-              .add("value", DoubleType, true)
-              .add("error_bound", DoubleType, true)
-              .add("threshold", DoubleType, true)
-              .add("status", StringType, false)
-              .add("drifted", BooleanType, false)
-              .add("alerting", BooleanType, false)
-              .add("computed_at", TimestampType, false),
+          driftMetrics(true),
           List.of("target", "batch", "comparison", "column", "metric"),
           "one row per monitored column, batch, comparison (baseline, previous or window) and metric; "
               + "partitioned by target and batch",
@@ -128,5 +139,10 @@ public final class MonitorTables {
                   (lake, rows) -> rows
                       .withColumn("target", concat(lit("dataset:"), col("dataset")))
                       .withColumn("status", when(col("drifted"), lit("drift")).otherwise(lit("ok")))
-                      .drop("model")));
+                      .drop("model")),
+              new Migration(
+                  DRIFT_METRICS_V2,
+                  "exact: the value was recomputed from the batches' rows because the sketch's bound straddled "
+                      + "its threshold; earlier rows were all computed from sketches (false)",
+                  (lake, rows) -> rows.withColumn("exact", lit(false))));
 }

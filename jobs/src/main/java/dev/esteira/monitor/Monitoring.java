@@ -9,7 +9,8 @@ public final class Monitoring {
   private Monitoring() {}
 
   public static DriftPolicy policy(EsteiraConfig.Drift d) {
-    return new DriftPolicy(d.bins(), d.minRows(), d.smallSampleRows(), d.pValue(), d.thresholds());
+    return new DriftPolicy(d.bins(), d.minRows(), d.smallSampleRows(), d.pValue(), d.thresholds(), d.datasetLevel(),
+        d.historyWindow(), d.historyMinBatches(), d.historyZ());
   }
 
   public static Profiler profiler(Lakehouse lake, EsteiraConfig.Drift d) {

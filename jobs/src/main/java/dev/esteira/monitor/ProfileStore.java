@@ -93,6 +93,21 @@ public final class ProfileStore {
     return out;
   }
 
+  /** The stored profiles of several batches of a target, sketches left out (null), by batch, in one read. */
+  public Map<String, List<ColumnProfile>> summaries(Target target, Collection<String> batches) {
+    String[] withoutSketch = java.util.Arrays.stream(SCHEMA.fieldNames()).filter(c -> !c.equals("sketch"))
+        .toArray(String[]::new);
+    Map<String, List<ColumnProfile>> out = new LinkedHashMap<>();
+    if (batches.isEmpty()) {
+      return out;
+    }
+    for (Row r : lake.rowsOfAny(batches.stream().distinct().map(b -> of(target).eq("batch", b)).toList(), withoutSketch)) {
+      ColumnProfile p = of(r);
+      out.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p);
+    }
+    return out;
+  }
+
   /**
    * Every stored profile of a target, sketches left out (null), in arrival order (dataset version, ingest
    * time), then batch and column: what a report draws.

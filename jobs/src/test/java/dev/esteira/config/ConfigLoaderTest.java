@@ -71,6 +71,10 @@ class ConfigLoaderTest {
     Path conf3 = confWith(base().replace("  p_value: 0.01", "  p_value: 1.5"), null, null);
     e = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf3, null));
     assertTrue(e.getMessage().contains("drift.p_value must be in (0, 1)"), e.getMessage());
+    Path conf4 = confWith(base().replace("  dataset_level: 0.01", "  dataset_level: 0"), null, null);
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf4, null));
+    assertTrue(e.getMessage().contains("esteira.yaml: drift.dataset_level must be in (0, 1), got 0.0"), e.getMessage());
+    assertEquals(0.01, ConfigLoader.load(confWith(base(), null, null), null).drift().datasetLevel());
   }
 
   @Test

@@ -137,7 +137,7 @@ class ContinuousTrainingTriggersTest {
 
   static Policy policy(List<String> onDrift, boolean onDecay, Integer everyBatches, int cooldown) {
     return new Policy(MODEL, "loan_labels", null,
-        new Policy.Retrain(onDrift, onDecay, everyBatches, new Policy.Window(3, 1), cooldown), null);
+        new Policy.Retrain(onDrift, onDecay, everyBatches, new Policy.Window(3, 1), cooldown, false), null);
   }
 
   static ContinuousTraining.Decision decide(Policy policy) {
@@ -209,6 +209,19 @@ class ContinuousTrainingTriggersTest {
     // Fails if drift is read over the whole history instead of the batches since the production version.
     assertFalse(d.retrain(), d.reason());
     assertNull(d.trigger(), d.reason());
+  }
+
+  @Test
+  void theDatasetVerdictFiresFromTheFirstBatchSinceTheProductionVersionWhereItAlerted() {
+    // The verdict (Benjamini–Hochberg across the columns) alerts where a column drifted: credit_score in
+    // 'early' (before v1), income in day-02; the stable days do not.
+    assertEquals(Set.of("early", "day-02"), driftedBatches(dev.esteira.monitor.DriftDetector.DATASET_COLUMN));
+    ContinuousTraining.Decision d = decide(new Policy(MODEL, "loan_labels", null,
+        new Policy.Retrain(List.of(), false, null, new Policy.Window(3, 1), 0, true), null));
+    // Fails if the policy ignores the verdict, or reads it before the production version ('early').
+    assertTrue(d.retrain(), d.reason());
+    assertEquals("dataset drift of loans since day-02", d.trigger());
+    assertEquals(List.of("day-03", "day-04").toString(), window(d));
   }
 
   // --- decay ----------------------------------------------------------------------------------------

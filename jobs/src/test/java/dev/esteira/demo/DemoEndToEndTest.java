@@ -121,7 +121,18 @@ class DemoEndToEndTest {
     int production = new dev.esteira.registry.Registry(lake).requireProduction("loan_default").version();
     Map<String, Set<String>> alerting = new LinkedHashMap<>();
     Map<String, Set<String>> outputs = new LinkedHashMap<>();
+    Set<String> datasetVerdicts = new HashSet<>();
     for (Row r : lake.read(MonitorTables.DRIFT_METRICS).where(col("alerting")).collectAsList()) {
+      // The dataset verdict across columns and history anomalies are alerts, not a column's drift.
+      if ("dataset".equals(r.getAs("kind"))) {
+        if ("dataset:loans".equals(r.getAs("target"))) {
+          datasetVerdicts.add(r.getAs("batch"));
+        }
+        continue;
+      }
+      if ("history".equals(r.getAs("kind"))) {
+        continue;
+      }
       // Inputs are the dataset's columns; the model's outputs (prediction drift) follow income's shift.
       Map<String, Set<String>> by = "dataset:loans".equals(r.getAs("target")) ? alerting : outputs;
       by.computeIfAbsent(r.getAs("batch"), k -> new HashSet<>()).add(r.getAs("column"));
@@ -137,9 +148,11 @@ class DemoEndToEndTest {
       if (d < DRIFT_FROM) {
         assertEquals(Set.of(), drifted, batch);
         assertEquals(Set.of(), outputDrift, batch + " outputs");
+        assertFalse(datasetVerdicts.contains(batch), batch + ": the dataset verdict fired on a stable day");
       } else {
         assertEquals(Set.copyOf(DemoData.DRIFTING), drifted, batch);
         assertTrue(outputDrift.contains("probability"), batch + " outputs: " + outputDrift);
+        assertTrue(datasetVerdicts.contains(batch), batch + ": the dataset verdict did not fire");
       }
     }
   }

@@ -25,7 +25,7 @@ class MonitorStoresTest {
 
   static DriftStore.DriftMetric metric(Target t, String batch, String column, String metric, boolean alerting) {
     return new DriftStore.DriftMetric(t, "loans", batch, "baseline", "reference", column, "numeric", metric, 0.3, null,
-        0.2, alerting ? "drift" : "ok", alerting, alerting, AT);
+        0.2, alerting ? "drift" : "ok", alerting, alerting, false, AT);
   }
 
   static PerformanceStore.Performance perf(String model, int version, String batch, String kind, long labelled,

@@ -193,6 +193,7 @@ class ProfileAndDriftTest {
     assertEquals(Set.copyOf(DemoData.DRIFTING), Set.copyOf(drift10.alertingColumns()));
     List<Row> day9Alerts =
         lake.read(MonitorTables.DRIFT_METRICS).where(col("batch").equalTo("day-9").and(col("alerting"))).collectAsList();
+    // No column alerts on the stable day, nor does the dataset verdict.
     assertEquals(List.of(), day9Alerts);
   }
 
@@ -214,9 +215,31 @@ class ProfileAndDriftTest {
     assertEquals("reference", out.data().get("baseline"));
     assertEquals("day-10", out.data().get("previous"));
     List<Row> alerts = lake.read(MonitorTables.DRIFT_METRICS)
-        .where(col("batch").equalTo("backfill-a").and(col("comparison").equalTo("baseline")).and(col("alerting")))
+        .where(col("batch").equalTo("backfill-a").and(col("comparison").equalTo("baseline")).and(col("alerting"))
+            .and(col("kind").notEqual(DriftDetector.DATASET_KIND)))
         .collectAsList();
     assertEquals(Set.copyOf(DemoData.DRIFTING), alerts.stream().map(r -> (String) r.getAs("column")).collect(Collectors.toSet()));
+    // The output names the columns as the dataset declares them, the target beside them.
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> drifted = (List<Map<String, Object>>) out.data().get("drifted_columns");
+    assertEquals(Set.copyOf(DemoData.DRIFTING), drifted.stream().map(c -> (String) c.get("column")).collect(Collectors.toSet()));
+    assertTrue(drifted.stream().allMatch(c -> c.get("target").equals(TARGET)), drifted.toString());
+    assertTrue(out.message().startsWith("DRIFT in loans batch backfill-a: "), out.message());
+    assertTrue(DemoData.DRIFTING.stream().allMatch(c -> out.message().contains(c)) && !out.message().contains("dataset:"),
+        out.message());
+    // The dataset verdict against the baseline fires, naming only drifting columns.
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> verdicts = (List<Map<String, Object>>) out.data().get("dataset_drift");
+    Map<String, Object> vsBaseline = verdicts.stream().filter(v -> v.get("comparison").equals("baseline")).findFirst().orElseThrow();
+    assertEquals(true, vsBaseline.get("drift"), verdicts.toString());
+    assertTrue(DemoData.DRIFTING.containsAll((List<?>) vsBaseline.get("columns")), verdicts.toString());
+    assertEquals(loans.features().size(), vsBaseline.get("columns_tested"));
+    List<Row> verdictRows = lake.read(MonitorTables.DRIFT_METRICS)
+        .where(col("batch").equalTo("backfill-a").and(col("comparison").equalTo("baseline"))
+            .and(col("column").equalTo(DriftDetector.DATASET_COLUMN)))
+        .collectAsList();
+    assertEquals(Set.of("dataset_drift", "simes_p"), verdictRows.stream().map(r -> (String) r.getAs("metric")).collect(Collectors.toSet()));
+    assertTrue(verdictRows.stream().anyMatch(r -> r.getAs("metric").equals("dataset_drift") && r.<Boolean>getAs("alerting")));
   }
 
   @Test

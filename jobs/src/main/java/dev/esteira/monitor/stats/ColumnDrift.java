@@ -25,10 +25,49 @@ public final class ColumnDrift {
 
   /**
    * One metric of one column. {@code alerting}: this metric decides the column's drift and says drift.
-   * {@code value} is NaN when it cannot be computed (then the status says why).
+   * {@code value} is NaN when it cannot be computed (then the status says why). {@code exact}: the value
+   * was recomputed from the batches' rows because the sketch's bound straddled the threshold
+   * ({@link #resolveNumeric}); a value from sketches that hold every value has error bound 0 instead.
    */
   public record Metric(
-      String metric, double value, Double errorBound, Double threshold, Status status, boolean alerting) {}
+      String metric, double value, Double errorBound, Double threshold, Status status, boolean alerting,
+      boolean exact) {
+    public Metric(String metric, double value, Double errorBound, Double threshold, Status status, boolean alerting) {
+      this(metric, value, errorBound, threshold, status, alerting, false);
+    }
+  }
+
+  /** The metrics {@link #resolveNumeric} recomputes: those an inconclusive numeric decision rests on. */
+  public static final java.util.Set<String> RESOLVED = java.util.Set.of("ks", "ks_p", "wasserstein");
+
+  /** True when a column's metrics hold a decision that flipped inside a sketch's error bound. */
+  public static boolean inconclusive(List<Metric> metrics) {
+    return metrics.stream().anyMatch(m -> m.status() == Status.INCONCLUSIVE);
+  }
+
+  /**
+   * The KS and Wasserstein metrics of a numeric column recomputed from the raw finite values of both
+   * sides ({@code reference} and {@code current}, e.g. {@link WeightedSample#ofValues}), decided by the
+   * same rule as {@link #numeric}, error bound 0 and marked exact. {@code scaleOf} is the reference
+   * profile the sketch comparison scaled Wasserstein by (its moments are exact).
+   */
+  public static List<Metric> resolveNumeric(
+      NumericProfile scaleOf, WeightedSample reference, WeightedSample current, DriftPolicy policy) {
+    double d = SketchStatistics.ks(reference, current);
+    double p = SketchStatistics.ksPValue(d, reference.total(), current.total());
+    double wn = SketchStatistics.wasserstein(reference, current) / SketchStatistics.scale(scaleOf);
+    double wThreshold = policy.threshold("wasserstein");
+    boolean small = Math.min(reference.total(), current.total()) <= policy.smallSampleRows();
+    Status test = p < policy.pValue() ? Status.DRIFT : Status.OK;
+    Status distance = wn > wThreshold ? Status.DRIFT : Status.OK;
+    Status decision = small ? test : both(test, distance);
+    return List.of(
+        new Metric("ks", d, 0.0, null, Status.INFO, false, true),
+        new Metric("ks_p", p, null, policy.pValue(), small ? test : Status.INFO, small && decision == Status.DRIFT,
+            true),
+        new Metric("wasserstein", wn, 0.0, wThreshold, small ? Status.INFO : decision,
+            !small && decision == Status.DRIFT, true));
+  }
 
   public static List<Metric> numeric(NumericProfile ref, NumericProfile cur, DriftPolicy policy) {
     List<Metric> out = new ArrayList<>();

@@ -107,13 +107,19 @@ public final class SketchStatistics {
 
   /**
    * Wasserstein-1 distance {@code ∫|F(x) - G(x)| dx} between the step CDFs of the two sketches (the
-   * area between the quantile functions). With rank errors ε, {@code |Ŵ - W| <= (ε_a + ε_b)·(max - min)}
-   * over the union of both exact ranges: 0 when both are exact.
+   * area between the quantile functions). By the triangle inequality {@code |Ŵ - W| <= W(F̂, F) + W(Ĝ, G)},
+   * and a sketch's step CDF F̂ is within its rank error ε of F everywhere while both are 0 below the
+   * side's exact min and 1 from its exact max, so {@code W(F̂, F) <= ε·(max - min)} of that side alone:
+   * the bound is {@code ε_a·range_a + ε_b·range_b}, 0 for an exact side (a small batch against a large
+   * reference pays only for the reference), never wider than the former {@code (ε_a + ε_b)·range of both}.
    */
   public static Estimate wasserstein(NumericProfile a, NumericProfile b) {
-    double range = Math.max(a.max(), b.max()) - Math.min(a.min(), b.min());
-    double eps = a.rankError() + b.rankError();
-    return new Estimate(wasserstein(a.sample(), b.sample()), eps == 0 ? 0 : eps * range);
+    return new Estimate(wasserstein(a.sample(), b.sample()), ownRangeBound(a) + ownRangeBound(b));
+  }
+
+  private static double ownRangeBound(NumericProfile p) {
+    double eps = p.rankError();
+    return eps == 0 ? 0 : eps * (p.max() - p.min());
   }
 
   public static double wasserstein(WeightedSample a, WeightedSample b) {
@@ -158,8 +164,13 @@ public final class SketchStatistics {
   }
 
   /**
-   * Bin edges on the reference's quantiles at 1/bins … (bins-1)/bins (ties merged): bins are
-   * {@code (-∞, e0], (e0, e1], …, (e_last, +∞)}.
+   * Bin edges on the reference's quantiles at 1/bins … (bins-1)/bins (ties merged), after a first edge
+   * just below the reference's minimum: bins are {@code (-∞, min), [min, e1], (e1, e2], …, (e_last, +∞)}.
+   * The quantile is the inverse of the step CDF, {@code Q(p) = min{x : F(x) >= p}} (Hyndman and Fan's
+   * type 1, numpy's "inverted_cdf"): of the sketch, so of the sample itself when the sketch is exact. The
+   * bin below the minimum is what lets PSI and JS see values below everything the reference held: with
+   * right-closed bins alone, a constant reference c puts every value up to c in its first bin, so a
+   * constant that moved below c fell in the same bin as the reference and PSI was 0.
    */
   public static double[] referenceEdges(NumericProfile reference, int bins) {
     double[] q = new double[bins - 1];
@@ -169,6 +180,9 @@ public final class SketchStatistics {
     TreeSet<Double> edges = new TreeSet<>();
     for (double e : reference.quantiles(q)) {
       edges.add(e);
+    }
+    if (Double.isFinite(reference.min())) {
+      edges.add(Math.nextDown(reference.min()));
     }
     edges.remove(Double.NaN);
     return edges.stream().mapToDouble(Double::doubleValue).toArray();
