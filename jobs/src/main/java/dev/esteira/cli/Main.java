@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.OptionSpec;
     subcommands = {
       DemoCommand.class, DemoDataCommand.class, RunCommand.class, RegistryCommand.class, ReproduceCommand.class,
       DatasetCommand.class, SqlCommand.class, LakehouseCommand.class, AirflowCommand.class, ReportCommand.class,
-      RunsCommand.class, WorkflowCommand.class,
+      RunsCommand.class, WorkflowCommand.class, AlertsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 success, 1 error in the input or a failed step, 2 bad usage, 3 internal error."})
@@ -187,7 +187,16 @@ public final class Main implements Runnable {
       }
       Session s = session(spec);
       JobParams params = JobParams.of(job, values, "command line");
-      output(spec).job(job.run(s.jobContext(), params));
+      dev.esteira.jobs.JobContext ctx = s.jobContext();
+      dev.esteira.jobs.JobOutput result;
+      try {
+        result = job.run(ctx, params);
+      } catch (dev.esteira.alerts.AlertingException e) {
+        Alerting.raise(ctx, e.events());
+        throw e;
+      }
+      output(spec).job(result);
+      Alerting.raise(ctx, result.events());
       return 0;
     }
   }

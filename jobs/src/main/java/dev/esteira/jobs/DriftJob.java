@@ -1,6 +1,7 @@
 package dev.esteira.jobs;
 
 import dev.esteira.EsteiraException;
+import dev.esteira.alerts.AlertEvent;
 import dev.esteira.data.Datasets;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.monitor.ColumnProfile;
@@ -84,10 +85,12 @@ public final class DriftJob implements Job {
       results.add(detector.compare(target, p.get("batch"), baseline, p.get("previous"), window));
     }
     List<String> alerts = new ArrayList<>();
+    List<AlertEvent> events = new ArrayList<>();
     List<String> drifted = new ArrayList<>();
     int metrics = 0;
     for (DriftDetector.DriftResult r : results) {
       metrics += r.metrics().size();
+      int before = alerts.size();
       for (String column : r.alertingColumns()) {
         drifted.add(r.target() + "." + column);
         List<String> why =
@@ -97,6 +100,11 @@ public final class DriftJob implements Job {
                     + String.format(Locale.ROOT, "%.4g", m.metric().value()))
                 .toList();
         alerts.add("drift in " + r.target() + "." + column + " batch " + r.batch() + ": " + String.join(", ", why));
+      }
+      if (alerts.size() > before) {
+        // One event per target and batch (its id derived from them): a person hears of a drifted batch once.
+        events.add(AlertEvent.drift(modelName, dataset, r.target(), r.batch(),
+            String.join("; ", alerts.subList(before, alerts.size()))));
       }
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -111,6 +119,6 @@ public final class DriftJob implements Job {
         drifted.isEmpty()
             ? "no drift in " + dataset + " batch " + p.get("batch") + " (" + metrics + " metrics)"
             : "DRIFT in " + dataset + " batch " + p.get("batch") + ": " + drifted;
-    return new JobOutput(msg, out, alerts);
+    return new JobOutput(msg, out, alerts, events);
   }
 }
