@@ -97,7 +97,7 @@ public final class Alerts {
    * every pending delivery: these events' and any an earlier run left pending.
    */
   public Report raise(List<AlertEvent> events) {
-    if (!active()) {
+    if (events.isEmpty() || !active()) {
       return Report.NONE;
     }
     Map<String, AlertEvent> byId = new LinkedHashMap<>();
@@ -119,8 +119,10 @@ public final class Alerts {
     if (already > 0) {
       progress.report(already + " alert event" + (already == 1 ? " was" : "s were") + " recorded before: not raised again");
     }
-    store.write(fresh);
-    CrashPoints.reach("alerts.recorded");
+    if (!fresh.isEmpty()) {
+      store.write(fresh);
+      CrashPoints.reach("alerts.recorded");
+    }
     all.addAll(fresh);
     return deliver(Deliveries.states(all), false);
   }

@@ -7,6 +7,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.esteira.config.EsteiraConfig;
 import dev.esteira.config.Json;
+import dev.esteira.testing.Receiver;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.testing.TestSpark;
 import jakarta.mail.internet.MimeMessage;

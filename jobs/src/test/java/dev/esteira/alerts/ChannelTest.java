@@ -7,6 +7,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.esteira.config.EsteiraConfig;
 import dev.esteira.config.Json;
+import dev.esteira.testing.Receiver;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
 import java.sql.Timestamp;

@@ -1,4 +1,4 @@
-package dev.esteira.alerts;
+package dev.esteira.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -16,10 +16,10 @@ import java.util.concurrent.Executors;
  * A real HTTP receiver on loopback (the JDK's server) that records every request it gets and answers
  * each with the next of a script of answers (the last one repeats): a status, a body, and a delay.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
   /** One request as the receiver saw it. */
-  record Request(Map<String, List<String>> headers, String body) {
-    String header(String name) {
+  public record Request(Map<String, List<String>> headers, String body) {
+    public String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name)) {
           return e.getValue().get(0);
@@ -30,14 +30,14 @@ final class Receiver implements AutoCloseable {
   }
 
   /** An answer: after {@code delayMillis}, {@code status} with {@code body} ({@code $SECRET} echoes the secret header). */
-  record Answer(int status, String body, long delayMillis) {}
+  public record Answer(int status, String body, long delayMillis) {}
 
   private final HttpServer server;
-  final List<Request> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+  public final List<Request> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
   private volatile Answer last = new Answer(200, "ok", 0);
 
-  Receiver(String secretHeader, Answer... answers) {
+  public Receiver(String secretHeader, Answer... answers) {
     script.addAll(List.of(answers));
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -74,11 +74,11 @@ final class Receiver implements AutoCloseable {
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
   }
 
-  List<String> keys() {
+  public List<String> keys() {
     List<String> out = new ArrayList<>();
     requests.forEach(r -> out.add(r.header("Idempotency-Key")));
     return out;
