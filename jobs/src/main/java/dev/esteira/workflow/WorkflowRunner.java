@@ -281,8 +281,13 @@ public final class WorkflowRunner {
     if (failure == null) {
       // Deliveries an earlier run left pending (a receiver that was down) are tried again by each run.
       var alerts = new dev.esteira.alerts.Alerts(context.lake(), context.config().alerts(), context.progress());
-      if (alerts.active()) {
-        alerts.retry(false);
+      try {
+        if (alerts.active()) {
+          alerts.retry(false);
+        }
+      } catch (RuntimeException e) {
+        // The run succeeded; what it could not deliver stays pending for the next run or `alerts retry`.
+        context.progress().report("could not retry pending alerts: " + errorLine(e));
       }
     }
     String state = failure == null ? "succeeded" : "failed";
