@@ -165,6 +165,12 @@ class AlertsWorkflowTest {
     assertTrue(retry.out().contains("0 sent, 0 still pending, 0 failed"), retry.out());
     assertEquals(2, hook.requests.size());
     assertTrue(first.err().contains("to chat: sent, attempt 1: HTTP 200"), first.err());
+    // The drift job run alone from the command line decides the same drift: the same event, not sent again.
+    CommandLineTest.Result alone = cli(lake, "drift", "--dataset", "loans", "--batch", "day-01");
+    assertEquals(0, alone.code(), alone.err());
+    assertTrue(alone.err().contains("ALERT drift in dataset:loans."), alone.err());
+    assertTrue(alone.err().contains("1 alert event was recorded before: not raised again"), alone.err());
+    assertEquals(2, hook.requests.size());
     CommandLineTest.Result plan = cli(lake, "--format", "json", "run", workflow.toString(), "--dry-run");
     assertEquals(0, plan.code(), plan.err());
     assertSecretOnlyWhereItBelongs(lake);
