@@ -192,7 +192,12 @@ public final class Main implements Runnable {
       try {
         result = job.run(ctx, params);
       } catch (dev.esteira.alerts.AlertingException e) {
-        Alerting.raise(ctx, e.events());
+        try {
+          Alerting.raise(ctx, e.events());
+        } catch (RuntimeException undelivered) {
+          // The job's own failure is what the user must see; the delivery's is one progress line.
+          ctx.progress().report("could not deliver the alerts: " + oneLine(undelivered.getMessage()));
+        }
         throw e;
       }
       output(spec).job(result);

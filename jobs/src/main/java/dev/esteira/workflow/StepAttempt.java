@@ -118,7 +118,7 @@ final class StepAttempt {
       return new Ended(new WorkflowRunner.StepOutcome(id, "succeeded", attempt, out.message(), out.alerts()), out.data(), null);
     } catch (RuntimeException e) {
       if (e instanceof AlertingException a) {
-        alerts().raise(a.events());
+        raiseQuietly(a.events(), ps);
       }
       String error = WorkflowRunner.errorLine(e);
       rows.ended(row(ps, attempt, "failed", null, error, start, true, null));
@@ -132,11 +132,15 @@ final class StepAttempt {
    * event); a failure to deliver never hides the step's.
    */
   void raiseStepFailed(WorkflowRunner.PlannedStep ps, String error) {
+    raiseQuietly(List.of(AlertEvent.stepFailed(plan.spec().name(), runId, runAttempt, ps.step().id(), error)), ps);
+  }
+
+  /** Delivers the events of a step that failed anyway: a failure to deliver is reported, never replaces the step's. */
+  private void raiseQuietly(List<AlertEvent> events, WorkflowRunner.PlannedStep ps) {
     try {
-      alerts().raise(List.of(AlertEvent.stepFailed(plan.spec().name(), runId, runAttempt, ps.step().id(), error)));
+      alerts().raise(events);
     } catch (RuntimeException e) {
-      context.progress().report("could not record the step_failed alert of step " + ps.step().id() + ": "
-          + WorkflowRunner.errorLine(e));
+      context.progress().report("could not deliver the alerts of step " + ps.step().id() + ": " + WorkflowRunner.errorLine(e));
     }
   }
 
