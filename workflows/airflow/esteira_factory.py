@@ -177,12 +177,22 @@ def workflow_dag(path):
                 conf=spark_conf,
                 retries=step["retries"],
                 retry_delay=timedelta(seconds=p["retry_delay_seconds"]),
-                doc_md=f"step `{step['id']}`: job `{step['job']}` with {json.dumps(step['params'])}",
+                doc_md=f"step `{step['id']}`: job `{step['job']}` with {json.dumps(step['params'])}"
+                + _fail_on_alert_doc(step),
             )
         for step in p["steps"]:
             for upstream in step["depends_on"]:
                 tasks[upstream] >> tasks[step["id"]]
     return dag
+
+
+def _fail_on_alert_doc(step):
+    """The task's doc line for fail_on_alert: the step itself fails (after delivering its alerts) when it
+    raises an alert of these kinds, so the task fails and Airflow's retries, e-mails and SLAs apply."""
+    kinds = step.get("fail_on_alert") or []
+    return ("" if not kinds else
+            "; fails when it raises an alert of kind " + ", ".join(f"`{k}`" for k in kinds)
+            + " (after delivering it; see `esteira alerts list`)")
 
 
 def write_stubs(workflows_dir, dags_dir):

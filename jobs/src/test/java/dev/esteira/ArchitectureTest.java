@@ -33,6 +33,7 @@ class ArchitectureTest {
   private static final Map<String, Set<String>> ALLOWED = new TreeMap<>(Map.ofEntries(
       Map.entry("config", Set.of()),
       Map.entry("lake", Set.of("config")),
+      Map.entry("alerts", Set.of("config", "lake")),
       Map.entry("demo", Set.of()),
       Map.entry("airflow", Set.of("config")),
       Map.entry("data", Set.of("config", "lake")),
@@ -42,10 +43,10 @@ class ArchitectureTest {
       Map.entry("scoring", Set.of("config", "lake", "data", "ml", "registry", "monitor")),
       Map.entry("ct", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring")),
       Map.entry("report", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring")),
-      Map.entry("jobs", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring", "ct", "report")),
-      Map.entry("workflow", Set.of("config", "lake", "jobs")),
+      Map.entry("jobs", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring", "ct", "report", "alerts")),
+      Map.entry("workflow", Set.of("config", "lake", "jobs", "alerts")),
       Map.entry("cli", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring", "ct", "report",
-          "jobs", "workflow", "airflow", "demo"))));
+          "jobs", "workflow", "airflow", "demo", "alerts"))));
 
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.esteira\\.([a-z]+)\\.");
 

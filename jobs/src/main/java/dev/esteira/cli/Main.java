@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.OptionSpec;
     subcommands = {
       DemoCommand.class, DemoDataCommand.class, RunCommand.class, RegistryCommand.class, ReproduceCommand.class,
       DatasetCommand.class, SqlCommand.class, LakehouseCommand.class, AirflowCommand.class, ReportCommand.class,
-      RunsCommand.class, WorkflowCommand.class,
+      RunsCommand.class, WorkflowCommand.class, AlertsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 success, 1 error in the input or a failed step, 2 bad usage, 3 internal error."})
@@ -187,7 +187,21 @@ public final class Main implements Runnable {
       }
       Session s = session(spec);
       JobParams params = JobParams.of(job, values, "command line");
-      output(spec).job(job.run(s.jobContext(), params));
+      dev.esteira.jobs.JobContext ctx = s.jobContext();
+      dev.esteira.jobs.JobOutput result;
+      try {
+        result = job.run(ctx, params);
+      } catch (dev.esteira.alerts.AlertingException e) {
+        try {
+          Alerting.raise(ctx, e.events());
+        } catch (RuntimeException undelivered) {
+          // The job's own failure is what the user must see; the delivery's is one progress line.
+          ctx.progress().report("could not deliver the alerts: " + oneLine(undelivered.getMessage()));
+        }
+        throw e;
+      }
+      output(spec).job(result);
+      Alerting.raise(ctx, result.events());
       return 0;
     }
   }

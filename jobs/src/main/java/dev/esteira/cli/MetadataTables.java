@@ -19,7 +19,8 @@ final class MetadataTables {
       List.of(
           DatasetTables.DATASET_VERSIONS, RunTables.RUNS, RegistryTables.TRANSITIONS, RegistryTables.MODELS,
           PredictionTables.PREDICTIONS, MonitorTables.PROFILES, MonitorTables.DRIFT_METRICS,
-          WorkflowTables.WORKFLOW_RUNS, dev.esteira.monitor.PerformanceTables.PERFORMANCE);
+          WorkflowTables.WORKFLOW_RUNS, dev.esteira.monitor.PerformanceTables.PERFORMANCE,
+          dev.esteira.alerts.AlertTables.DELIVERIES);
 
   static Optional<MetaTable> named(String name) {
     return ALL.stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst();

@@ -191,6 +191,11 @@ final class RegistryCommand implements Runnable {
       ctx.model(model);
       Registry.TransitionResult r = new Registry(ctx.lake()).rollback(model, ctx.actor(), reason);
       out().job(JobOutput.of(r.message(), dev.esteira.jobs.PromoteJob.describe(r)));
+      if (r.accepted() && !r.unchanged()) {
+        // Each rollback is a new decision (running the command again rolls back again): its moment is part of it.
+        Alerting.raise(ctx, java.util.List.of(dev.esteira.alerts.AlertEvent.rollback(model, r.version().version(),
+            r.message() + " at " + java.time.Instant.now(), r.message())));
+      }
       return 0;
     }
   }

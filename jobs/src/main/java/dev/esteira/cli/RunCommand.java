@@ -151,6 +151,8 @@ final class RunCommand extends BaseCommand {
       st.put("depends_on", ps.step().dependsOn());
       st.put("retries", ps.retries());
       st.put("when", ps.step().when());
+      // The alert kinds that fail the step (empty: none); applied by the step itself, shown by the DAG factory.
+      st.put("fail_on_alert", ps.step().failOnKinds());
       steps.add(st);
     }
     doc.put("steps", steps);

@@ -1,5 +1,6 @@
 package dev.esteira.jobs;
 
+import dev.esteira.alerts.AlertEvent;
 import dev.esteira.ct.ContinuousTraining;
 import dev.esteira.ml.ModelSpec;
 import java.util.LinkedHashMap;
@@ -47,6 +48,12 @@ public final class ChallengeJob implements Job {
     out.put("champion_value", c.championValue());
     out.put("labelled", c.labelled());
     out.put("batches", c.batches());
-    return new JobOutput(c.message(), out, c.state().equals("refused") ? List.of("challenger refused: " + c.message()) : List.of());
+    List<AlertEvent> events = c.state().equals("promoted") || c.state().equals("refused")
+        // The champion it was measured against is part of the decision: a later challenge is another event.
+        ? List.of(AlertEvent.promotion(spec.name(), c.challenger(), "production", c.state().equals("promoted"),
+            "challenge of v" + c.champion(), c.message()))
+        : List.of();
+    return new JobOutput(c.message(), out, c.state().equals("refused") ? List.of("challenger refused: " + c.message()) : List.of(),
+        events);
   }
 }

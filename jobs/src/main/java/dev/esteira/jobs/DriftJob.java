@@ -1,6 +1,7 @@
 package dev.esteira.jobs;
 
 import dev.esteira.EsteiraException;
+import dev.esteira.alerts.AlertEvent;
 import dev.esteira.data.Datasets;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.monitor.ColumnProfile;
@@ -86,6 +87,7 @@ public final class DriftJob implements Job {
       results.add(detector.compare(target, p.get("batch"), baseline, p.get("previous"), window));
     }
     List<String> alerts = new ArrayList<>();
+    List<AlertEvent> events = new ArrayList<>();
     List<Map<String, Object>> drifted = new ArrayList<>();
     List<Map<String, Object>> inconclusive = new ArrayList<>();
     List<Map<String, Object>> insufficient = new ArrayList<>();
@@ -95,6 +97,7 @@ public final class DriftJob implements Job {
     int columns = 0;
     for (DriftDetector.DriftResult r : results) {
       metrics += r.metrics().size();
+      int before = alerts.size();
       Map<String, String> decisions = DriftJob.decisions(r);
       columns += decisions.size();
       decisions.forEach((column, decision) -> {
@@ -148,6 +151,11 @@ public final class DriftJob implements Job {
               + " columns (Benjamini-Hochberg, false-alarm rate " + ctx.config().drift().datasetLevel() + ")");
         }
       }
+      if (alerts.size() > before) {
+        // One event per target and batch (its id derived from them): a person hears of a drifted batch once.
+        events.add(AlertEvent.drift(modelName, dataset, r.target(), r.batch(),
+            String.join("; ", alerts.subList(before, alerts.size()))));
+      }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", modelName);
@@ -181,7 +189,7 @@ public final class DriftJob implements Job {
     if (!insufficient.isEmpty()) {
       msg.append("; insufficient data: ").append(names(insufficient));
     }
-    return new JobOutput(msg.toString(), out, alerts);
+    return new JobOutput(msg.toString(), out, alerts, events);
   }
 
   /** A column as users know it, with the target it belongs to. */

@@ -1,5 +1,6 @@
 package dev.esteira.jobs;
 
+import dev.esteira.alerts.AlertEvent;
 import dev.esteira.ct.Policy;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.monitor.Alert;
@@ -60,6 +61,9 @@ public final class PerformanceJob implements Job {
     return new JobOutput(
         "performance of " + spec.name() + ": " + realized + " version-batches realized on " + labels + ", "
             + (r.measured().size() - realized) + " estimated" + (r.alerts().isEmpty() ? "" : ", " + r.alerts().size() + " decay alerts"),
-        out, r.alerts().stream().map(Alert::message).toList());
+        out, r.alerts().stream().map(Alert::message).toList())
+        .withEvents(r.alerts().stream()
+            .map(a -> AlertEvent.decay(spec.name(), a.version(), a.batch(), a.isRealizedDecay(), a.metric(), a.message()))
+            .toList());
   }
 }

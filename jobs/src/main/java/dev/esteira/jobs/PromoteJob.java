@@ -1,6 +1,8 @@
 package dev.esteira.jobs;
 
 import dev.esteira.EsteiraException;
+import dev.esteira.alerts.AlertEvent;
+import dev.esteira.alerts.AlertingException;
 import dev.esteira.ml.ModelSpec;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
@@ -50,10 +52,19 @@ public final class PromoteJob implements Job {
     }
     Registry.TransitionResult r =
         registry.promote(spec, version, Stage.parse(p.get("stage")), ctx.actor(), p.get("reason"));
+    String stage = Stage.parse(p.get("stage")).label();
     if (!r.accepted()) {
-      throw new EsteiraException(r.message());
+      throw new AlertingException(r.message(), List.of(event(r, stage)));
     }
-    return JobOutput.of(r.message(), describe(r));
+    return JobOutput.of(r.message(), describe(r)).withEvents(List.of(event(r, stage)));
+  }
+
+  /**
+   * The promotion as an alert event: the model, version and stage identify it, so a rerun that finds the
+   * version already promoted (or refused again) raises the same event, which is then not sent twice.
+   */
+  static AlertEvent event(Registry.TransitionResult r, String stage) {
+    return AlertEvent.promotion(r.version().model(), r.version().version(), stage, r.accepted(), "", r.message());
   }
 
   public static Map<String, Object> describe(Registry.TransitionResult r) {

@@ -5,10 +5,16 @@ import java.util.Locale;
 /**
  * An alert raised by monitoring, as a value: what kind it is (drift of a column, realized or estimated
  * decay of a model version), the metric and column, the value and the threshold it crossed, and the
- * decision in words. Whoever reacts to an alert tests its {@link Kind}, never the text of its message.
+ * decision in words; for decay the model version it is about. Whoever reacts to an alert tests its {@link Kind}, never the text of its message.
  */
 public record Alert(Kind kind, String subject, String batch, String metric, String column, Double value,
-    Double threshold, String decision) {
+    Double threshold, String decision, Integer version) {
+
+  /** An alert about no particular model version (drift of a dataset's column). */
+  public Alert(Kind kind, String subject, String batch, String metric, String column, Double value, Double threshold,
+      String decision) {
+    this(kind, subject, batch, metric, column, value, threshold, decision, null);
+  }
 
   public enum Kind {
     DRIFT, REALIZED_DECAY, ESTIMATED_DECAY;

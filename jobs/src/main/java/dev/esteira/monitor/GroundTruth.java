@@ -117,7 +117,8 @@ public final class GroundTruth {
           alerts.add(new Alert(kind, spec.name() + " v" + m.version(), m.batch(), e.getKey(), null, value, threshold,
               String.format(Locale.ROOT, "%s decay of %s v%d on batch %s: %s %s = %.4f %s %.4f (validation %.4f %s %.2f; %d labelled)",
               m.kind(), spec.name(), m.version(), m.batch(), m.kind(), e.getKey(), value,
-              lowerIsBetter ? "above" : "below", threshold, reference, lowerIsBetter ? "+" : "-", drop, m.labelled())));
+              lowerIsBetter ? "above" : "below", threshold, reference, lowerIsBetter ? "+" : "-", drop, m.labelled()),
+              m.version()));
         }
         rows.add(new PerformanceStore.Performance(spec.name(), m.version(), m.batch(), m.kind(), e.getKey(),
             Double.isNaN(value) ? null : value, m.labelled(), m.predictions(), reference, threshold, alerting, now));

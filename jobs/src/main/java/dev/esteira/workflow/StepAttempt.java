@@ -1,5 +1,8 @@
 package dev.esteira.workflow;
 
+import dev.esteira.alerts.AlertEvent;
+import dev.esteira.alerts.AlertingException;
+import dev.esteira.alerts.Alerts;
 import dev.esteira.config.Json;
 import dev.esteira.jobs.JobContext;
 import dev.esteira.jobs.JobOutput;
@@ -96,15 +99,53 @@ final class StepAttempt {
       if (local) {
         CrashPoints.reach("workflow.step-done:" + id);
       }
+      out.alerts().forEach(a -> context.progress().report("ALERT " + a));
+      // Delivered before the step is recorded as ended: a process killed in between reruns the step (or
+      // resumes at it), which makes the same events again, and those already sent are not sent twice.
+      alerts().raise(out.events());
+      List<AlertEvent> failing = out.events().stream()
+          .filter(e -> ps.step().failOnKinds().contains(e.kind().label())).toList();
+      if (!failing.isEmpty()) {
+        String error = out.message() + "; failed by fail_on_alert: " + failing.size() + " alert"
+            + (failing.size() == 1 ? "" : "s") + " (" + String.join(", ", failing.stream().map(e -> e.kind().label()).distinct().toList())
+            + ")";
+        rows.ended(row(ps, attempt, "failed", null, error, start, true, null));
+        return new Ended(new WorkflowRunner.StepOutcome(id, "failed", attempt, error, out.alerts()), null,
+            new WorkflowException(error));
+      }
       rows.ended(row(ps, attempt, "succeeded", out.message(), null, start, true, WorkflowRunner.outputsJson(out.data())));
       context.progress().report(prefix + ": " + out.message() + (local ? " (" + seconds(start) + ")" : ""));
-      out.alerts().forEach(a -> context.progress().report("ALERT " + a));
       return new Ended(new WorkflowRunner.StepOutcome(id, "succeeded", attempt, out.message(), out.alerts()), out.data(), null);
     } catch (RuntimeException e) {
+      if (e instanceof AlertingException a) {
+        raiseQuietly(a.events(), ps);
+      }
       String error = WorkflowRunner.errorLine(e);
       rows.ended(row(ps, attempt, "failed", null, error, start, true, null));
       return new Ended(new WorkflowRunner.StepOutcome(id, "failed", attempt, error, List.of()), null, e);
     }
+  }
+
+  /**
+   * Tells people a step failed for good in this run (the local runner: after its last retry; under
+   * Airflow, whose tries share one incarnation: its first failed try, the later ones being the same
+   * event); a failure to deliver never hides the step's.
+   */
+  void raiseStepFailed(WorkflowRunner.PlannedStep ps, String error) {
+    raiseQuietly(List.of(AlertEvent.stepFailed(plan.spec().name(), runId, runAttempt, ps.step().id(), error)), ps);
+  }
+
+  /** Delivers the events of a step that failed anyway: a failure to deliver is reported, never replaces the step's. */
+  private void raiseQuietly(List<AlertEvent> events, WorkflowRunner.PlannedStep ps) {
+    try {
+      alerts().raise(events);
+    } catch (RuntimeException e) {
+      context.progress().report("could not deliver the alerts of step " + ps.step().id() + ": " + WorkflowRunner.errorLine(e));
+    }
+  }
+
+  private Alerts alerts() {
+    return new Alerts(context.lake(), context.config().alerts(), context.progress());
   }
 
   private WorkflowRuns.Attempt row(WorkflowRunner.PlannedStep ps, int attempt, String state, String message, String error,

@@ -71,6 +71,7 @@ public final class StepRunner {
     step.announce(ps, prefix);
     StepAttempt.Ended ended = step.run(ps, n, prefix);
     if (ended.failure() != null) {
+      step.raiseStepFailed(ps, ended.outcome().message());
       throw new WorkflowException(
           failure(plan, stepId, n, ended.outcome().message()) + " (run " + runId + ")", ended.failure());
     }

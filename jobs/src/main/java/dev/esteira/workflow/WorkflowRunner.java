@@ -273,8 +273,21 @@ public final class WorkflowRunner {
           failure = "workflow '" + plan.spec().name() + "' failed at step '" + id + "' after " + tries
               + (tries == 1 ? " attempt" : " attempts") + ": " + error;
           outcomes.add(ended.outcome());
+          step.raiseStepFailed(ps, error);
           break;
         }
+      }
+    }
+    if (failure == null) {
+      // Deliveries an earlier run left pending (a receiver that was down) are tried again by each run.
+      var alerts = new dev.esteira.alerts.Alerts(context.lake(), context.config().alerts(), context.progress());
+      try {
+        if (alerts.active()) {
+          alerts.retry(false);
+        }
+      } catch (RuntimeException e) {
+        // The run succeeded; what it could not deliver stays pending for the next run or `alerts retry`.
+        context.progress().report("could not retry pending alerts: " + errorLine(e));
       }
     }
     String state = failure == null ? "succeeded" : "failed";

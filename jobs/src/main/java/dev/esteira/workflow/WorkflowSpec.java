@@ -40,7 +40,8 @@ public record WorkflowSpec(
    * One step: a job, its parameters, the steps it waits for, how often to retry it, and optionally
    * {@code when}, a condition on an earlier step's outputs ({@link Condition}) without which it is skipped.
    */
-  public record Step(String id, String job, Map<String, Object> with, List<String> dependsOn, Integer retries, String when) {
+  public record Step(String id, String job, Map<String, Object> with, List<String> dependsOn, Integer retries, String when,
+      Object failOnAlert) {
     public Step {
       if (id == null || !id.matches("[a-z][a-z0-9_]*")) {
         throw new IllegalArgumentException("step id '" + id + "' must be lower case letters, digits and '_'");
@@ -50,6 +51,38 @@ public record WorkflowSpec(
       }
       with = with == null ? Map.of() : new LinkedHashMap<>(with);
       dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+      failOnKinds(id, failOnAlert);
+    }
+
+    /**
+     * The alert kinds that fail this step ({@code fail_on_alert}: {@code true} for every kind, or a list
+     * of kinds); empty when alerts never fail it. The alerts are delivered first, then the step fails, so
+     * that the orchestrator's own retries, mails and SLAs see it.
+     */
+    public List<String> failOnKinds() {
+      return failOnKinds(id, failOnAlert);
+    }
+
+    private static List<String> failOnKinds(String id, Object value) {
+      if (value == null || Boolean.FALSE.equals(value)) {
+        return List.of();
+      }
+      if (Boolean.TRUE.equals(value)) {
+        return dev.esteira.config.EsteiraConfig.Alerts.KINDS;
+      }
+      if (value instanceof List<?> list && !list.isEmpty()) {
+        List<String> kinds = new java.util.ArrayList<>();
+        for (Object k : list) {
+          if (!(k instanceof String name) || !dev.esteira.config.EsteiraConfig.Alerts.KINDS.contains(name)) {
+            throw new IllegalArgumentException("step '" + id + "': fail_on_alert: unknown alert kind '" + k
+                + "' (expected one of: " + String.join(", ", dev.esteira.config.EsteiraConfig.Alerts.KINDS) + ")");
+          }
+          kinds.add(name);
+        }
+        return List.copyOf(kinds);
+      }
+      throw new IllegalArgumentException("step '" + id + "': fail_on_alert must be true, false or a list of alert kinds, got '"
+          + value + "'");
     }
   }
 

@@ -65,6 +65,7 @@ class WorkflowPlanCommandTest {
     JsonNode drift = plan.path("steps").get(4);
     assertEquals("profile", drift.path("depends_on").get(0).asText());
     assertEquals("day-07", drift.path("params").path("batch").asText());
+    assertTrue(drift.path("fail_on_alert").isArray() && drift.path("fail_on_alert").isEmpty(), "fail_on_alert: none by default");
   }
 
   @Test
