@@ -149,7 +149,7 @@ class AlertsWorkflowTest {
     JsonNode drift = Json.read(hook.requests.get(0).body(), JsonNode.class);
     assertEquals("day-01", drift.path("event").path("batch").asText());
     assertEquals(hook.requests.get(0).header("Idempotency-Key"), drift.path("event").path("id").asText());
-    assertTrue(drift.path("text").asText().contains("drift in dataset:loans."), drift.toString());
+    assertTrue(drift.path("text").asText().contains("drift in income (dataset:loans) batch day-01"), drift.toString());
 
     // The same night resumed: the drift step runs again and decides the same; nothing new is sent.
     CommandLineTest.Result resumed = cli(lake, "run", workflow.toString(), "--resume");
@@ -168,7 +168,7 @@ class AlertsWorkflowTest {
     // The drift job run alone from the command line decides the same drift: the same event, not sent again.
     CommandLineTest.Result alone = cli(lake, "drift", "--dataset", "loans", "--batch", "day-01");
     assertEquals(0, alone.code(), alone.err());
-    assertTrue(alone.err().contains("ALERT drift in dataset:loans."), alone.err());
+    assertTrue(alone.err().contains("ALERT drift in income (dataset:loans) batch day-01"), alone.err());
     assertTrue(alone.err().contains("1 alert event was recorded before: not raised again"), alone.err());
     assertEquals(2, hook.requests.size());
     CommandLineTest.Result plan = cli(lake, "--format", "json", "run", workflow.toString(), "--dry-run");
