@@ -433,7 +433,7 @@ public final class Lakehouse {
     if (table.newestBy() != null) {
       ensure(table);
       long version = appender.append(path(table), table.schema(), stamped(table, rows));
-      if (version % COMPACT_EVERY == 0 && hasSpark()) {
+      if (version % table.compactEvery() == 0 && hasSpark()) {
         compact(table);
       }
       return;
@@ -443,12 +443,11 @@ public final class Lakehouse {
 
   /**
    * A table written by appends gains a small file per write, and a Kernel read opens every live file:
-   * every this many commits the writer that made the commit compacts the table (Delta's OPTIMIZE: the
-   * same rows in fewer files, a commit that changes no data, so concurrent appends do not conflict).
+   * every {@link MetaTable#compactEvery()} commits the writer that made the commit compacts the table
+   * (Delta's OPTIMIZE: the same rows in fewer files, a commit that changes no data, so concurrent appends
+   * do not conflict).
    */
-  static final int COMPACT_EVERY = 50;
-
-  /** Rewrites a table's small files into few (no row changes); see {@link #COMPACT_EVERY}. */
+  /** Rewrites a table's small files into few (no row changes). */
   public void compact(MetaTable table) {
     withRetry("compact " + table.name(), () -> spark().sql("OPTIMIZE delta.`" + path(table) + "`").collectAsList());
   }

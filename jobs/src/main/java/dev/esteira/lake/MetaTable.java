@@ -23,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public record MetaTable(
     String name, StructType schema, List<String> keys, String description, List<String> partitionBy,
-    List<Migration> migrations, String newestBy) {
+    List<Migration> migrations, String newestBy, int compactEvery) {
 
   public MetaTable {
     keys = List.copyOf(keys);
@@ -35,11 +35,11 @@ public record MetaTable(
   }
 
   public MetaTable(String name, StructType schema, List<String> keys, String description, List<String> partitionBy) {
-    this(name, schema, keys, description, partitionBy, List.of(), null);
+    this(name, schema, keys, description, partitionBy, List.of(), null, 0);
   }
 
   public MetaTable(String name, StructType schema, List<String> keys, String description) {
-    this(name, schema, keys, description, List.of(), List.of(), null);
+    this(name, schema, keys, description, List.of(), List.of(), null, 0);
   }
 
   /** The version of {@link #schema()}: 1 for a table that never changed shape. */
@@ -49,11 +49,22 @@ public record MetaTable(
 
   /** The same table with migrations from its older schemas (oldest first). */
   public MetaTable withMigrations(Migration... steps) {
-    return new MetaTable(name, schema, keys, description, partitionBy, List.of(steps), newestBy);
+    return new MetaTable(name, schema, keys, description, partitionBy, List.of(steps), newestBy, compactEvery);
   }
 
-  /** The same table written by appends, the newest row of a key by {@code column} being current. */
+  /**
+   * The same table written by appends, the newest row of a key by {@code column} being current; every
+   * 50th commit compacts it (a read opens every live file: a run log of 50 small files is still cheap).
+   */
   public MetaTable withNewestBy(String column) {
-    return new MetaTable(name, schema, keys, description, partitionBy, migrations, column);
+    return withNewestBy(column, 50);
+  }
+
+  /** The same, compacted every {@code compactEvery} commits. */
+  public MetaTable withNewestBy(String column, int compactEvery) {
+    if (compactEvery < 1) {
+      throw new IllegalArgumentException(name + ": compactEvery must be at least 1");
+    }
+    return new MetaTable(name, schema, keys, description, partitionBy, migrations, column, compactEvery);
   }
 }
