@@ -60,11 +60,6 @@ class AlertDeliveryTest {
     return r;
   }
 
-  static EsteiraConfig.Channel webhook(String url, double timeout, int retries) {
-    return new EsteiraConfig.Channel("webhook", null, url, "X-Esteira-Token", "TEST_HOOK_SECRET", timeout, retries, 0.05,
-        null, null, null, null, null, null, null);
-  }
-
   Alerts alerts(Map<String, EsteiraConfig.Channel> channels, Integer maxAttempts) {
     EsteiraConfig.Alerts config = new EsteiraConfig.Alerts(channels,
         List.of(new EsteiraConfig.Route(null, null, null, null, List.copyOf(channels.keySet()))), maxAttempts);
@@ -91,7 +86,7 @@ class AlertDeliveryTest {
         .withConfiguration(GreenMailConfiguration.aConfig().withUser("esteira", MAIL_PASSWORD));
     smtp.start();
     Map<String, EsteiraConfig.Channel> channels = new LinkedHashMap<>();
-    channels.put("chat", webhook(hook.url(), 5, 0));
+    channels.put("chat", ChannelTest.webhook(hook.url(), 5, 0));
     channels.put("ops-mail", new EsteiraConfig.Channel("mail", null, null, null, null, 5.0, 0, null, "127.0.0.1",
         smtp.getSmtp().getPort(), false, "TEST_MAIL_USER", "TEST_MAIL_PASSWORD", "esteira@example.org",
         List.of("oncall@example.org")));
@@ -143,7 +138,7 @@ class AlertDeliveryTest {
       closedPort = s.getLocalPort();
     }
     List<AlertEvent> tonight = night("day-10");
-    Map<String, EsteiraConfig.Channel> down = Map.of("chat", webhook("http://127.0.0.1:" + closedPort + "/hook", 2, 1));
+    Map<String, EsteiraConfig.Channel> down = Map.of("chat", ChannelTest.webhook("http://127.0.0.1:" + closedPort + "/hook", 2, 1));
 
     Alerts.Report r = alerts(down, 3).raise(tonight);
     assertEquals(2, r.pending());
@@ -154,7 +149,7 @@ class AlertDeliveryTest {
     // raises its own event and delivers what the last one left pending: each once. One answer is a
     // 400, which is failed at once and left alone by later runs until `alerts retry --failed`.
     Receiver hook = receiver(new Receiver.Answer(400, "bad request for $SECRET", 0), new Receiver.Answer(200, "ok", 0));
-    Map<String, EsteiraConfig.Channel> up = Map.of("chat", webhook(hook.url(), 2, 1));
+    Map<String, EsteiraConfig.Channel> up = Map.of("chat", ChannelTest.webhook(hook.url(), 2, 1));
     AlertEvent tomorrow = night("day-11").get(0);
     Alerts.Report next = alerts(up, 3).raise(List.of(tomorrow));
     assertEquals(2, next.sent());

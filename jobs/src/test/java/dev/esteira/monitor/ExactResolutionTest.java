@@ -7,6 +7,7 @@ import dev.esteira.data.Datasets;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.monitor.stats.ColumnDrift;
 import dev.esteira.monitor.stats.DriftPolicy;
+import dev.esteira.testing.Oracles;
 import dev.esteira.testing.TestSpark;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -103,19 +104,6 @@ class ExactResolutionTest {
     write("flights", "may", generate(new Random(99), 3));
   }
 
-  /** Wasserstein-1 of two raw samples of the same size: the mean distance between sorted values. */
-  static double wasserstein1(double[] a, double[] b) {
-    double[] x = a.clone();
-    double[] y = b.clone();
-    Arrays.sort(x);
-    Arrays.sort(y);
-    double sum = 0;
-    for (int i = 0; i < x.length; i++) {
-      sum += Math.abs(x[i] - y[i]);
-    }
-    return sum / x.length;
-  }
-
   @Test
   void anInconclusiveHeavyTailIsAnsweredExactlyFromTheProfiledRows() {
     // From the sketches alone, both columns are inconclusive.
@@ -131,7 +119,7 @@ class ExactResolutionTest {
     for (int c = 0; c < 2; c++) {
       String column = COLUMNS.get(c);
       double sd = new DescriptiveStatistics(ref[c]).getStandardDeviation();
-      double w = wasserstein1(ref[c], cur[c]) / sd;
+      double w = Oracles.wasserstein1(ref[c], cur[c]) / sd;
       double d = new KolmogorovSmirnovTest().kolmogorovSmirnovStatistic(ref[c], cur[c]);
       List<DriftDetector.Metric> metrics = result.metrics().stream().filter(m -> m.column().equals(column)).toList();
       DriftDetector.Metric wm = metrics.stream().filter(m -> m.metric().metric().equals("wasserstein")).findFirst().orElseThrow();
@@ -144,7 +132,7 @@ class ExactResolutionTest {
       System.out.printf("exact %s: W = %.4f reference SDs, D = %.4f, status %s%n", column, w, d, wm.metric().status());
     }
     // The shifted log-normal is past the threshold and significant: drift; the unchanged Pareto is not.
-    assertTrue(wasserstein1(ref[0], cur[0]) / new DescriptiveStatistics(ref[0]).getStandardDeviation() > 0.1);
+    assertTrue(Oracles.wasserstein1(ref[0], cur[0]) / new DescriptiveStatistics(ref[0]).getStandardDeviation() > 0.1);
     assertEquals(List.of("delay"), result.alertingColumns());
     // Stored as computed, marked exact.
     List<DriftStore.DriftMetric> stored = new DriftStore(lake).metrics(Target.dataset("flights")).stream()

@@ -14,6 +14,7 @@ import dev.esteira.monitor.stats.NumericProfile;
 import dev.esteira.monitor.stats.SketchStatistics;
 import dev.esteira.monitor.stats.WeightedSample;
 import dev.esteira.testing.Csv;
+import dev.esteira.testing.Oracles;
 import dev.esteira.testing.TestSpark;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -147,45 +148,20 @@ class ProfileAndDriftTest {
       double bound = r.getAs("error_bound");
       double exact = metric.equals("ks")
           ? new org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest().kolmogorovSmirnovStatistic(a, b)
-          : wasserstein1(a, b) / reference.get(column).stddev();
+          : Oracles.wasserstein1(a, b) / reference.get(column).stddev();
       assertTrue(Math.abs(value - exact) <= bound + 1e-9, column + " " + metric + ": " + value + " ± " + bound + " vs " + exact);
       checked++;
     }
     assertEquals(NUMERIC.size() * 2, checked);
   }
 
-  /**
-   * The Wasserstein-1 distance of two raw samples computed from its definition, independently of the
-   * sketches and of {@code SketchStatistics}: the integral over x of |F_a(x) - F_b(x)|, the empirical
-   * CDFs being step functions that are constant between consecutive values of the merged sorted samples.
-   */
-  static double wasserstein1(double[] a, double[] b) {
-    double[] x = a.clone();
-    double[] y = b.clone();
-    Arrays.sort(x);
-    Arrays.sort(y);
-    double[] all = new double[x.length + y.length];
-    System.arraycopy(x, 0, all, 0, x.length);
-    System.arraycopy(y, 0, all, x.length, y.length);
-    Arrays.sort(all);
-    int i = 0, j = 0;
-    double sum = 0;
-    for (int k = 0; k + 1 < all.length; k++) {
-      // F_a and F_b on [all[k], all[k+1]): the share of each sample that is <= all[k].
-      while (i < x.length && x[i] <= all[k]) i++;
-      while (j < y.length && y[j] <= all[k]) j++;
-      sum += Math.abs((double) i / x.length - (double) j / y.length) * (all[k + 1] - all[k]);
-    }
-    return sum;
-  }
-
   @Test
   void theWassersteinOracleIsTheIntegralOfTheCdfDifference() {
     // A shift of every value by c moves the distribution by exactly c.
-    assertEquals(2.5, wasserstein1(new double[] {1, 2, 3}, new double[] {3.5, 4.5, 5.5}), 1e-12);
+    assertEquals(2.5, Oracles.wasserstein1(new double[] {1, 2, 3}, new double[] {3.5, 4.5, 5.5}), 1e-12);
     // Half the mass moved from 0 to 1: the CDFs differ by 1/2 on [0, 1).
-    assertEquals(0.5, wasserstein1(new double[] {0, 0}, new double[] {0, 1}), 1e-12);
-    assertEquals(0.0, wasserstein1(new double[] {4, 1, 2}, new double[] {2, 4, 1}), 1e-12);
+    assertEquals(0.5, Oracles.wasserstein1(new double[] {0, 0}, new double[] {0, 1}), 1e-12);
+    assertEquals(0.0, Oracles.wasserstein1(new double[] {4, 1, 2}, new double[] {2, 4, 1}), 1e-12);
   }
 
   @Test
