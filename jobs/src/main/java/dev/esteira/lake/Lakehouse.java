@@ -445,9 +445,8 @@ public final class Lakehouse {
    * A table written by appends gains a small file per write, and a Kernel read opens every live file:
    * every {@link MetaTable#compactEvery()} commits the writer that made the commit compacts the table
    * (Delta's OPTIMIZE: the same rows in fewer files, a commit that changes no data, so concurrent appends
-   * do not conflict).
+   * do not conflict). This rewrites a table's small files into few; no row changes.
    */
-  /** Rewrites a table's small files into few (no row changes). */
   public void compact(MetaTable table) {
     withRetry("compact " + table.name(), () -> spark().sql("OPTIMIZE delta.`" + path(table) + "`").collectAsList());
   }
