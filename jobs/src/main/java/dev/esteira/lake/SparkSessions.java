@@ -16,6 +16,20 @@ public final class SparkSessions {
     if (!conf.contains("spark.master")) {
       builder.master(config.spark().master());
     }
+    String master = conf.get("spark.master", config.spark().master());
+    // An embedded driver (bin/esteira --master spark://...) has the classes on its class path but its
+    // executors, in JVMs of their own, do not: they must be sent the application jar, as spark-submit
+    // does for the jar it is given (it then sets spark.jars itself).
+    if (!isLocal(master) && !conf.contains("spark.jars")) {
+      builder.config("spark.jars", ApplicationJar.locate(master));
+    }
+    // Executors in their own JVMs start with Spark's default logging (INFO, thousands of lines a night):
+    // the plugin quiets them as the driver is quieted (see QuietExecutorLogs for when it leaves them be).
+    String plugins = conf.get("spark.plugins", "");
+    if (!plugins.contains(QuietExecutorLogs.class.getName())) {
+      builder.config("spark.plugins",
+          plugins.isBlank() ? QuietExecutorLogs.class.getName() : plugins + "," + QuietExecutorLogs.class.getName());
+    }
     builder
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
@@ -55,6 +69,12 @@ public final class SparkSessions {
       });
     }
     return conf;
+  }
+
+  /** Whether executors run inside the driver's JVM (then they share its class path and logging). */
+  public static boolean isLocal(String master) {
+    // local-cluster[...] starts executors in JVMs of their own: not local in this sense.
+    return master == null || master.equals("local") || master.startsWith("local[");
   }
 
   private static String appName(EsteiraConfig config) {
