@@ -29,6 +29,11 @@ final class GlobalOptions {
       description = "Output: ${COMPLETION-CANDIDATES} (default: text).")
   Format format = Format.text;
 
+  /** Set by `esteira submit` for a cluster-mode driver, whose exit code spark-submit does not pass on. */
+  @Option(names = "--outcome-file", scope = ScopeType.INHERIT, paramLabel = "URI", hidden = true,
+      description = "Write the exit code and error line to this file when the command ends (used by submit).")
+  String outcomeFile;
+
   @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
       description = "No progress messages on stderr.")
   boolean quiet;

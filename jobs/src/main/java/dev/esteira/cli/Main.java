@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.OptionSpec;
     subcommands = {
       DemoCommand.class, DemoDataCommand.class, RunCommand.class, RegistryCommand.class, ReproduceCommand.class,
       DatasetCommand.class, SqlCommand.class, LakehouseCommand.class, AirflowCommand.class, ReportCommand.class,
-      RunsCommand.class, WorkflowCommand.class, AlertsCommand.class,
+      RunsCommand.class, WorkflowCommand.class, AlertsCommand.class, SubmitCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 success, 1 error in the input or a failed step, 2 bad usage, 3 internal error."})
@@ -43,6 +43,8 @@ public final class Main implements Runnable {
   @Mixin GlobalOptions options;
 
   private static Session session;
+  /** The one error line of this command, if it failed (what a submitting side relays). */
+  private static String lastError;
 
   @Override
   public void run() {
@@ -69,11 +71,19 @@ public final class Main implements Runnable {
     for (Job job : Jobs.all()) {
       cli.addSubcommand(job.name(), jobCommand(job));
     }
+    // Everything after the submitted command's name is that command's, not submit's own options.
+    cli.getSubcommands().get("submit").setStopAtPositional(true);
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setParameterExceptionHandler(Main::usage);
+    lastError = null;
+    int code = USER_ERROR;
     try {
-      return cli.execute(args);
+      code = cli.execute(args);
+      return code;
     } finally {
+      if (main.options != null && main.options.outcomeFile != null) {
+        SubmissionOutcome.write(main.options.outcomeFile, code, lastError, session);
+      }
       if (session != null) {
         session.close();
         session = null;
@@ -105,7 +115,8 @@ public final class Main implements Runnable {
     if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
       message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
     }
-    err.println("esteira: usage error: " + message + "; see `" + cl.getCommandSpec().qualifiedName() + " --help`");
+    lastError = "esteira: usage error: " + message + "; see `" + cl.getCommandSpec().qualifiedName() + " --help`";
+    err.println(lastError);
     err.flush();
     return cl.getCommandSpec().exitCodeOnInvalidInput();
   }
@@ -115,17 +126,20 @@ public final class Main implements Runnable {
     // Spark and Hadoop wrap errors in layers of their own: the user's error may be any cause.
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof EsteiraException) {
-        err.println("esteira: error: " + oneLine(t.getMessage()));
+        lastError = "esteira: error: " + oneLine(t.getMessage());
+        err.println(lastError);
         return USER_ERROR;
       }
       // Bad SQL (unknown column, syntax) is the user's to fix, like any other bad input: Spark's own words.
       if (t instanceof org.apache.spark.sql.AnalysisException) {
-        err.println("esteira: error: " + oneLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
+        lastError = "esteira: error: " + oneLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        err.println(lastError);
         return USER_ERROR;
       }
     }
-    err.println("esteira: internal error: " + e.getClass().getSimpleName() + ": " + Messages.rootMessage(e)
-        + " (set ESTEIRA_DEBUG=1 for the stack trace)");
+    lastError = "esteira: internal error: " + e.getClass().getSimpleName() + ": " + Messages.rootMessage(e)
+        + " (set ESTEIRA_DEBUG=1 for the stack trace)";
+    err.println(lastError);
     if (System.getenv("ESTEIRA_DEBUG") != null) {
       e.printStackTrace(err);
     }

@@ -48,6 +48,7 @@ final class RunCommand extends BaseCommand {
 
   @Override
   public Integer call() {
+    DeployMode.requireAbsolute("the workflow file", file.toString());
     WorkflowSpec workflow = WorkflowSpec.load(file);
     Session s = session();
     if ((runId != null || attempt != null) && step == null) {

@@ -29,9 +29,11 @@ final class Session implements AutoCloseable {
 
   EsteiraConfig config() {
     if (config == null) {
+      DeployMode.requireAbsolute("--conf-dir", options.confDir().toString());
       config =
           ConfigLoader.withOverrides(
               ConfigLoader.load(options.confDir(), options.env()), options.lakehouse(), options.master());
+      DeployMode.requireAbsolute(lakehouseSource(), config.lakehouse().root());
     }
     return config;
   }
@@ -82,6 +84,18 @@ final class Session implements AutoCloseable {
       progress().report("Spark " + spark.version() + " on " + spark.sparkContext().master() + ", lakehouse " + lake.root());
     }
     return lake;
+  }
+
+  /** The Hadoop configuration this command reaches storage with (Spark's, once Spark has started). */
+  org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+    if (spark != null) {
+      return spark.sparkContext().hadoopConfiguration();
+    }
+    try {
+      return SparkSessions.hadoopConfiguration(config());
+    } catch (RuntimeException unreadableConfig) {
+      return new org.apache.hadoop.conf.Configuration();
+    }
   }
 
   /** Where the lakehouse root came from, for error messages. */
