@@ -215,10 +215,20 @@ public final class ContinuousTraining {
     new Scorer(lake).score(spec, v, datasets.readBatch(spec.dataset(), batch), Monitoring.profiler(lake, config.drift()));
   }
 
-  /** Scores a batch with the challenger beside the champion; nothing without a challenger. */
+  /**
+   * Scores a batch with the challenger beside the champion; nothing without a challenger, and nothing for
+   * a batch of the challenger's own window: it was trained on those labels, so its scores there measure
+   * nothing (the challenge never reads them), and a rerun of the night that retrained must not add rows.
+   */
   public Optional<Integer> shadow(ModelSpec spec, String batch) {
     Optional<ModelVersion> c = challenger(spec.name());
-    c.ifPresent(v -> shadowScore(spec, v, batch));
+    c.ifPresent(v -> {
+      if (Window.parse(v.tags().get(TAG_WINDOW)).batches().contains(batch)) {
+        progress.report("challenger v" + v.version() + " was trained on " + batch + ": not scored in shadow");
+      } else {
+        shadowScore(spec, v, batch);
+      }
+    });
     return c.map(ModelVersion::version);
   }
 
