@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# End-to-end test through a real spark-submit (the one pyspark==3.5.5 installs into .venv):
-#   1. demo data (2 small days), 2. the training workflow on embedded Spark (bin/esteira),
+# End-to-end test through a real spark-submit (the one pyspark==3.5.5 installs into .venv) and a real
+# standalone cluster (a Master and two Workers of the same pyspark, on loopback):
+#   1. demo data (3 small days; drift from day 1 and labels that arrive the same night, so that the
+#      three nights retrain, shadow-score and challenge), 2. the training workflow on embedded Spark,
 #   3. the nightly workflow for day 01 as an application jar under spark-submit, checked with SQL,
 #   4. the same nightly run again, 5. broken workflows under spark-submit (unknown job, cycle, a step
 #      that fails): a non-zero exit and one `esteira: error:` line each,
 #   6. one query afterwards: the rerun and the failed runs duplicated or wrote nothing, and the
-#      failed run is recorded in workflow_runs.
+#      failed run is recorded in workflow_runs; nights 02 and 03 under spark-submit (local[2]),
+#   7. the cluster: training with `bin/esteira --master spark://` (the jar shipped to executors),
+#      night 01 with `esteira submit` in client mode and an executor killed mid-night, night 02 with
+#      `bin/esteira --master spark://`, night 03 with `esteira submit --deploy-mode cluster` and
+#      relative paths; every table compared with the local lakehouse of 2-6; the traps: a relative
+#      lakehouse refused by a cluster-mode driver, a failed cluster-mode driver's exit code and error
+#      line reaching the caller, executors' logs quiet; the cluster stopped, no process left.
 # Prints `ok - ...` / `FAIL - ...` per check on stdout, diagnostics as `# ...` on stderr, and ends
 # with exactly one line `spark-submit e2e: N passed, M failed`; exits 1 if any check failed.
 # Set ESTEIRA_E2E_KEEP=1 to keep the temporary folder (logs, lakehouse) for a look afterwards.
@@ -16,12 +24,13 @@ cd "$ROOT"
 JAR="jobs/target/esteira.jar"
 MODEL="loan_default"
 
-# Hermetic: this repository's config, and no Spark or Hadoop setting from the caller's environment.
-export ESTEIRA_CONF="$ROOT/conf"
+# Hermetic: no Spark or Hadoop setting from the caller's environment.
 unset SPARK_CONF_DIR HADOOP_CONF_DIR YARN_CONF_DIR SPARK_HOME ESTEIRA_JAVA_OPTS
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/esteira-e2e.XXXXXX")"
+source "$ROOT/tests/e2e/lib/cluster.bash"
 cleanup() {
+  stop_cluster
   if [[ "${ESTEIRA_E2E_KEEP:-}" == 1 ]]; then
     echo "# kept $TMP" >&2
   else
@@ -33,6 +42,11 @@ LANDING="$TMP/landing"
 LAKE="$TMP/lakehouse"
 LOGS="$TMP/logs"
 mkdir -p "$LOGS"
+# This repository's config, with a policy that retrains on the first drifted night (no cool-down) and
+# challenges on one night's labels: three nights then hold a retraining, a shadow and a challenge.
+export ESTEIRA_CONF="$TMP/conf"
+cp -r "$ROOT/conf" "$ESTEIRA_CONF"
+sed -i -e 's/^\(  cooldown_batches:\) [0-9]*/\1 0/' -e 's/^\(  min_labelled:\) 500/\1 250/' "$ESTEIRA_CONF/policies/loan_default.yaml"
 
 SUITE=spark-submit
 source "$ROOT/tests/e2e/lib/checks.bash"
@@ -49,14 +63,14 @@ submit() {
     --conf spark.ui.enabled=false \
     --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties" \
     --class dev.esteira.cli.Main \
-    "$JAR" --conf-dir conf --lakehouse "$LAKE" "$@"
+    "$JAR" --conf-dir "$ESTEIRA_CONF" --lakehouse "${SUBMIT_LAKE:-$LAKE}" "$@"
 }
 
 # query NAME SQL: runs one SQL query with bin/esteira and loads its single result row into shell
 # variables R_<column> (null becomes empty). Returns non-zero if the query or the JSON is bad.
 query() {
   local name="$1" sql="$2" vars
-  run "$name" bin/esteira -q --lakehouse "$LAKE" sql "$sql" --format json
+  run "$name" bin/esteira -q --lakehouse "${QUERY_LAKE:-$LAKE}" sql "$sql" --format json
   if [[ $RC -ne 0 ]]; then
     fail "$name: bin/esteira sql exited $RC"
     show_err "$name"
@@ -114,9 +128,12 @@ export SPARK_HOME
 note "spark-submit: $SPARK_SUBMIT (SPARK_HOME=$SPARK_HOME), temp $TMP"
 
 # --- a. demo data (bin/esteira also builds the jar here when the sources changed) -----------------
-run demo_data bin/esteira demo-data --out "$LANDING" --days 2 --rows 300 --reference-rows 1500
+# Six days written, three run: the labels of day N arrive on day N+3 and are moved to day N (labels
+# that arrive the same night), so that each night's labels are there for its performance and challenge.
+run demo_data bin/esteira demo-data --out "$LANDING" --days 6 --drift-from-day 1 --rows 300 --reference-rows 1500
 if [[ $RC -eq 0 && -f "$LANDING/reference.csv" && -f "$LANDING/daily/day-01.csv" ]]; then
   ok "demo-data wrote the reference batch and day-01"
+  for d in 1 2 3; do mv -f "$LANDING/labels/arrived-day-0$((d + 3)).csv" "$LANDING/labels/arrived-day-0$d.csv"; done
 else
   fail "demo-data (exit $RC)"
   show_err demo_data
@@ -246,5 +263,168 @@ if query state_2 "$STATE_SQL"; then
   check_eq "the failed run is recorded in workflow_runs (run row failed)" "$R_failing_runs" 1
   check_eq "the failed step is recorded in workflow_runs (input not found)" "$R_failing_steps" 1
 fi
+
+# --- g. nights 02 and 03 under spark-submit: the local reference for the cluster ------------------
+for day in 02 03; do
+  submit "nightly_$day" -q run workflows/nightly.yaml --param "day=$day" --param "data_dir=$LANDING"
+  if [[ $RC -eq 0 ]]; then ok "nightly day $day under spark-submit succeeded"; else fail "nightly day $day (exit $RC)"; show_err "nightly_$day" 30; fi
+done
+
+# --- h. the same training and nights on a standalone cluster -------------------------------------
+# What every table must hold alike on both lakehouses: rows and their values (hashes summed, so the
+# order of rows does not matter); statistics from sketches compared within a tolerance (see below).
+# Left out: times, run ids, artifact paths and checksums, and dataset version numbers (the rerun of
+# day 01 and the failed runs of f made commits on the local lakehouse only).
+FP_SQL="
+SELECT
+  (SELECT count(*) FROM predictions) AS pred_n,
+  (SELECT count(*) FROM predictions WHERE version > 1) AS pred_later_versions,
+  (SELECT sum(xxhash64(model, version, batch, row_id, prediction, probability)) FROM predictions) AS pred_h,
+  (SELECT count(*) FROM dataset_versions) AS dv_n,
+  (SELECT sum(xxhash64(dataset, batch, row_count)) FROM dataset_versions) AS dv_h,
+  (SELECT concat_ws(',', collect_list(concat(version, ':', stage))) FROM (SELECT version, stage FROM model_versions ORDER BY version)) AS stages,
+  (SELECT sum(xxhash64(model, version, stage, to_json(array_sort(map_entries(metrics))), batch)) FROM model_versions) AS mv_h,
+  (SELECT sum(xxhash64(model, version, kind, from_stage, to_stage, name, value, accepted)) FROM model_transitions) AS tr_h,
+  (SELECT count(*) FROM drift_metrics) AS dm_n,
+  (SELECT sum(xxhash64(target, batch, comparison, column, metric, status, drifted, alerting)) FROM drift_metrics) AS dm_h,
+  (SELECT sum(abs(coalesce(value, 0))) FROM drift_metrics) AS dm_sum,
+  (SELECT count(*) FROM performance) AS pf_n,
+  (SELECT sum(xxhash64(model, version, batch, kind, metric, labelled, predictions, alerting)) FROM performance) AS pf_h,
+  (SELECT sum(abs(coalesce(value, 0))) FROM performance) AS pf_sum,
+  (SELECT count(*) FROM profiles) AS pr_n
+"
+# fingerprint NAME LAKE: the FP_SQL row of LAKE as JSON in $LOGS/NAME.out.
+fingerprint() { run "$1" bin/esteira -q --lakehouse "$2" sql "$FP_SQL" --format json; }
+
+CLAKE="$TMP/clake"
+OPENS="$(sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' "$ROOT/pom.xml")"
+if start_cluster "$TMP/cluster"; then
+  ok "standalone cluster: a Master and two Workers alive at $CLUSTER_MASTER"
+else
+  fail "standalone cluster did not start"
+  sed 's/^/#   /' "$TMP/cluster/"*.log | tail -n 20 >&2
+  finish
+fi
+
+# Trap: an embedded driver (bin/esteira) on a cluster master ships the application jar to executors.
+run cluster_training bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" run workflows/training.yaml \
+  --param "data_dir=$LANDING" --param "model=$MODEL"
+if [[ $RC -eq 0 ]] && grep -q "run training-.*: succeeded" "$LOGS/cluster_training.out"; then
+  ok "training on the cluster with bin/esteira --master spark:// succeeded (executors in their own JVMs)"
+else
+  fail "training on the cluster (exit $RC)"
+  show_err cluster_training 30
+fi
+
+# Night 01 with esteira submit (client mode); an executor is killed with SIGKILL while it runs: the
+# worker starts another one and the night goes on.
+rm -f "$LOGS/killed_executor"
+bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" submit \
+  run workflows/nightly.yaml --param day=01 --param "data_dir=$LANDING" \
+  >"$LOGS/cluster_night_01.out" 2>"$LOGS/cluster_night_01.err" &
+night=$!
+# Once the night has scored (the predictions table exists), so that the kill lands in a later step.
+while kill -0 "$night" 2>/dev/null; do
+  pid="$(pgrep -f CoarseGrainedExecutorBackend | head -n 1 || true)"
+  if [[ -n "$pid" && -d "$CLAKE/predictions" ]]; then
+    kill -9 "$pid" && echo "$pid" >"$LOGS/killed_executor" && note "killed executor $pid"
+    break
+  fi
+  sleep 1
+done
+RC=0
+wait "$night" || RC=$?
+if [[ $RC -eq 0 ]] && grep -q "run nightly-.*: succeeded" "$LOGS/cluster_night_01.out"; then
+  ok "night 01 with esteira submit (client mode) on the cluster succeeded"
+else
+  fail "night 01 with esteira submit (exit $RC)"
+  show_err cluster_night_01 30
+fi
+if [[ -s "$LOGS/killed_executor" ]] && grep -q "finished with state [A-Z]* exitStatus 137" "$TMP/cluster/"worker*.log; then
+  ok "an executor (pid $(cat "$LOGS/killed_executor")) was killed mid-night and the night still succeeded"
+else
+  fail "no executor was killed during night 01 (or the cluster did not notice)"
+fi
+
+run cluster_night_02 bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" run workflows/nightly.yaml \
+  --param day=02 --param "data_dir=$LANDING"
+if [[ $RC -eq 0 ]]; then ok "night 02 with bin/esteira --master spark:// succeeded"; else fail "night 02 on the cluster (exit $RC)"; show_err cluster_night_02 30; fi
+
+# Night 03 in cluster deploy mode, with the lakehouse and the workflow given as relative paths: submit
+# makes them absolute, adds Java 17's flags for the driver, waits and passes on the driver's exit code.
+rel_lake="$(realpath --relative-to="$ROOT" "$CLAKE")"
+run cluster_night_03 bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$rel_lake" submit --deploy-mode cluster \
+  run workflows/nightly.yaml --param day=03 --param "data_dir=$LANDING"
+if [[ $RC -eq 0 ]] && grep -qs "run nightly-.*: succeeded" "$TMP/cluster/"work*/driver-*/stdout; then
+  ok "night 03 in cluster deploy mode succeeded (the driver's stdout on its worker says so)"
+else
+  fail "night 03 in cluster deploy mode (exit $RC)"
+  show_err cluster_night_03 30
+fi
+
+# Every table alike on both lakehouses.
+fingerprint fp_local "$LAKE"
+fingerprint fp_cluster "$CLAKE"
+if python3 - "$LOGS/fp_local.out" "$LOGS/fp_cluster.out" >"$LOGS/fp_compare.out" 2>&1 <<'PY'
+import json, sys
+local, cluster = (json.load(open(p))[0] for p in sys.argv[1:3])
+bad = []
+for key, a in local.items():
+    b = cluster.get(key)
+    if key.endswith("_sum"):
+        # Sums of statistics: within 0.1 % (quantile sketches may merge in another order on a cluster).
+        if a is None or b is None or abs(a - b) > 1e-3 * max(1.0, abs(a)):
+            bad.append("%s: local %s, cluster %s" % (key, a, b))
+    elif a != b:
+        bad.append("%s: local %s, cluster %s" % (key, a, b))
+print("; ".join(bad) if bad else "equal: " + json.dumps(local))
+sys.exit(1 if bad else 0)
+PY
+then
+  ok "every table of the cluster's lakehouse equals the local one ($(cut -c1-160 "$LOGS/fp_compare.out"))"
+else
+  fail "cluster and local lakehouses differ: $(cat "$LOGS/fp_compare.out")"
+fi
+if python3 -c '
+import json, sys
+row = json.load(open(sys.argv[1]))[0]
+sys.exit(0 if row["pred_later_versions"] > 0 and "2:" in row["stages"] else 1)' "$LOGS/fp_cluster.out" 2>/dev/null; then
+  ok "the cluster's nights retrained (v2) and scored with it ($(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; print(r["stages"], r["pred_later_versions"], "rows")' "$LOGS/fp_cluster.out"))"
+else
+  fail "no retraining, shadow or challenge on the cluster: $(cat "$LOGS/fp_cluster.out")"
+fi
+
+# Trap: spark-submit alone, cluster mode, a relative lakehouse: the driver refuses it in one line
+# instead of writing a new lakehouse in its worker's folder (spark-submit itself exits 0 either way).
+run raw_relative "$SPARK_HOME/bin/spark-submit" --master "$CLUSTER_MASTER" --deploy-mode cluster \
+  --conf spark.standalone.submit.waitAppCompletion=true --conf "spark.driver.extraJavaOptions=$OPENS" \
+  --class dev.esteira.cli.Main "$ROOT/$JAR" --conf-dir "$ESTEIRA_CONF" --lakehouse lake -q registry list
+if grep -qs "^esteira: error: --lakehouse 'lake' is relative" "$TMP/cluster/"work*/driver-*/stderr \
+    && ! ls -d "$TMP/cluster/"work*/driver-*/lake >/dev/null 2>&1; then
+  ok "a cluster-mode driver refuses a relative lakehouse in one line and writes nothing"
+else
+  fail "a relative lakehouse in cluster mode was not refused (spark-submit exit $RC)"
+fi
+
+# Trap: a cluster-mode driver that fails: its exit code and error line reach the caller.
+run cluster_failing bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" submit --deploy-mode cluster \
+  registry show no_such_model
+expect_error cluster_failing "unknown model 'no_such_model'"
+
+# Trap: executors log as quietly as the driver: only their start-up lines at INFO, none per task.
+max_info=0
+for f in "$TMP/cluster/"work*/app-*/*/stderr; do
+  n="$(grep -c ' INFO ' "$f" || true)"
+  (( n > max_info )) && max_info=$n
+done
+if (( max_info > 0 && max_info <= 100 )); then
+  ok "executors' logs quiet: at most $max_info INFO lines per executor (start-up only)"
+else
+  fail "executors' logs: $max_info INFO lines in one executor's stderr (expected 1..100)"
+fi
+
+stop_cluster
+left="$(cluster_processes)"
+check_eq "no process of the cluster left after it was stopped" "$left" 0
 
 finish
