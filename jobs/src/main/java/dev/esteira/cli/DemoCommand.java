@@ -49,9 +49,7 @@ final class DemoCommand extends BaseCommand {
     }
     Session s = session();
     Lakehouse lake = s.lake();
-    String landing = lake.root().replaceFirst("^file:", "") + "/landing";
-    s.progress().report("generating demo data under " + landing);
-    DemoData.generate(Paths.get(landing), o);
+    String landing = landing(lake, "", dir -> DemoData.generate(dir, o), s);
     WorkflowRunner runner = new WorkflowRunner(s.jobContext());
     Path training = workflows.resolve("training.yaml");
     Path nightly = workflows.resolve("nightly.yaml");
@@ -79,9 +77,8 @@ final class DemoCommand extends BaseCommand {
     TaskDemoData.Demo d = TaskDemoData.demo(demo.task);
     Session s = session();
     Lakehouse lake = s.lake();
-    String landing = lake.root().replaceFirst("^file:", "") + "/landing/" + d.dataset();
-    s.progress().report("generating the " + d.task() + " demo data under " + landing);
-    TaskDemoData.generate(Paths.get(landing), d.task(), o.seed(), o.referenceRows(), o.dailyRows(), o.days());
+    String landing = landing(lake, "/" + d.dataset(),
+        dir -> TaskDemoData.generate(dir, d.task(), o.seed(), o.referenceRows(), o.dailyRows(), o.days()), s);
     WorkflowRunner runner = new WorkflowRunner(s.jobContext());
     Path file = workflows.resolve("tasks.yaml");
     WorkflowSpec spec = WorkflowSpec.load(file);
@@ -265,5 +262,44 @@ final class DemoCommand extends BaseCommand {
       }
     }
     return out;
+  }
+
+  /**
+   * Writes the demo data under LAKEHOUSE/landing{@code sub} and returns that folder. The generators write
+   * local files: on a local root in place; on any other (HDFS, S3) into a local temporary folder that is
+   * then copied through Hadoop's FileSystem and deleted, so that no local folder named after the URI
+   * ({@code hdfs:/host:port/...} under the working directory) is ever created.
+   */
+  private static String landing(Lakehouse lake, String sub, java.util.function.Consumer<Path> generate, Session s) {
+    String root = lake.root();
+    if (root.startsWith("file:")) {
+      String local = root.replaceFirst("^file:", "") + "/landing" + sub;
+      s.progress().report("generating demo data under " + local);
+      generate.accept(Paths.get(local));
+      return local;
+    }
+    String target = root + "/landing" + sub;
+    s.progress().report("generating demo data under " + target);
+    Path tmp = null;
+    try {
+      tmp = java.nio.file.Files.createTempDirectory("esteira-landing-");
+      generate.accept(tmp);
+      org.apache.hadoop.fs.Path to = new org.apache.hadoop.fs.Path(target);
+      org.apache.hadoop.fs.FileSystem fs = to.getFileSystem(lake.hadoopConfiguration());
+      fs.mkdirs(to);
+      try (var children = java.nio.file.Files.list(tmp)) {
+        for (Path child : children.sorted().toList()) {
+          fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(child.toUri()),
+              new org.apache.hadoop.fs.Path(to, child.getFileName().toString()));
+        }
+      }
+      return target;
+    } catch (java.io.IOException e) {
+      throw new dev.esteira.EsteiraException("cannot write the demo data to " + target + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        org.apache.hadoop.fs.FileUtil.fullyDelete(tmp.toFile());
+      }
+    }
   }
 }

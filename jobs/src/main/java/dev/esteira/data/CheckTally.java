@@ -71,7 +71,9 @@ final class CheckTally implements Serializable {
     if (rdd.getNumPartitions() > cores) {
       rdd = rdd.coalesce(cores);
     }
-    return rdd.mapPartitions(it -> {
+    // Merged in partition order, not in the order tasks finish: the profile folded along is then the
+    // same from run to run (see OrderedReduce).
+    return OrderedReduce.reduce(rdd.mapPartitions(it -> {
           CheckTally t = new CheckTally(n);
           PassAlong.Folding folding = along == null ? null : along.start();
           while (it.hasNext()) {
@@ -83,8 +85,7 @@ final class CheckTally implements Serializable {
           }
           t.along = folding == null ? null : folding.finish();
           return List.of(t).iterator();
-        })
-        .treeReduce((a, b) -> merge(a, b, along), 2);
+        }), (a, b) -> merge(a, b, along));
   }
 
   private void add(InternalRow r) {

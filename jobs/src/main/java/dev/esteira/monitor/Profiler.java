@@ -228,17 +228,18 @@ public final class Profiler {
     if (rows.getNumPartitions() > cores) {
       rows = rows.coalesce(cores);
     }
-    byte[] merged =
+    // Partials merged in partition order, not in the order their tasks finish (see OrderedReduce): the
+    // same partitions give the same moments and the same merge of sketches from run to run.
+    byte[] merged = dev.esteira.data.OrderedReduce.reduce(
         rows.mapPartitions(
-                it -> {
-                  PassAlong.Folding folding = fold.start();
-                  while (it.hasNext()) {
-                    folding.add(it.next(), 0);
-                  }
-                  return List.of(folding.finish()).iterator();
-                })
-            // reduce, not fold: no extra merge with an empty zero per partition.
-            .treeReduce(fold::merge, 2);
+            it -> {
+              PassAlong.Folding folding = fold.start();
+              while (it.hasNext()) {
+                folding.add(it.next(), 0);
+              }
+              return List.of(folding.finish()).iterator();
+            }),
+        fold::merge);
     return profiles(origin, columns, read(kinds(columns), merged));
   }
 

@@ -85,7 +85,7 @@ public final class Registry {
     Match which = Match.on(RegistryTables.MODELS);
     List<ModelVersion> out = new ArrayList<>();
     for (Row r : lake.rows(model == null ? which : which.eq("model", model))) {
-      out.add(RegistryTables.registration(r));
+      out.add(RegistryTables.registration(r, lake.root()));
     }
     out.sort(Comparator.comparing(ModelVersion::model).thenComparingInt(ModelVersion::version));
     return out;
@@ -228,7 +228,7 @@ public final class Registry {
           .builtBy(run.configHash(), run.codeVersion())
           .createdAt(Timestamp.from(Instant.now()))
           .build();
-      return new Lakehouse.Decision<>(List.of(RegistryTables.registrationRow(row)), next, row);
+      return new Lakehouse.Decision<>(List.of(RegistryTables.registrationRow(row, lake.root())), next, row);
     });
     if (copied.get() != null && !v.artifactPath().equals(copied.get()[0])) {
       // Another registration of the same run won: this copy was never committed and is nobody's.

@@ -70,6 +70,26 @@ final class RegistryMigrations {
     return lake.frame(RegistryTables.TRANSITIONS, out);
   }
 
+  /**
+   * Schema 2 to 3 of {@code models}: {@code artifact_path} (absolute) becomes {@code artifact}, relative
+   * to the root (see {@link Artifacts#migrated}); the SHA-256 is kept, so loading still refuses files
+   * that are not the registered ones.
+   */
+  static Dataset<Row> modelsV2toV3(Lakehouse lake, Dataset<Row> old) {
+    var conf = lake.hadoopConfiguration();
+    List<Row> out = new ArrayList<>();
+    for (Row r : old.collectAsList()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (String column : RegistryTables.MODELS.schema().fieldNames()) {
+        m.put(column, column.equals("artifact")
+            ? Artifacts.migrated(lake.root(), r.getAs("artifact_path"), p -> Artifacts.exists(conf, p))
+            : r.getAs(column));
+      }
+      out.add(dev.esteira.lake.Rows.of(RegistryTables.MODELS.schema(), m));
+    }
+    return lake.frame(RegistryTables.MODELS, out);
+  }
+
   /** The commit that makes the replayed log agree with the stages schema 1 stored in {@code models}. */
   private static List<Transition> reconcile(String model, List<Transition> log, List<Row> models, long seq, Timestamp now) {
     RegistryState replayed = RegistryState.replay(log);

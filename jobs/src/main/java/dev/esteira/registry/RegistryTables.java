@@ -50,6 +50,22 @@ public final class RegistryTables {
           .add("created_at", TimestampType, false)
           .add("updated_at", TimestampType, false);
 
+  /** Schema version 2: {@code artifact_path}, the artifact's absolute URI (a moved lakehouse loaded the original's). */
+  static final StructType MODELS_V2 =
+      new StructType()
+          .add("model", StringType, false)
+          .add("version", IntegerType, false)
+          .add("run_id", StringType, false)
+          .add("artifact_path", StringType, false)
+          .add("artifact_sha256", StringType, false)
+          .add("metrics", createMapType(StringType, DoubleType), true)
+          .add("dataset", StringType, true)
+          .add("dataset_version", LongType, true)
+          .add("batch", StringType, true)
+          .add("config_hash", StringType, true)
+          .add("code_version", StringType, true)
+          .add("created_at", TimestampType, false);
+
   static final StructType TRANSITIONS_V1 =
       new StructType()
           .add("model", StringType, false)
@@ -69,7 +85,7 @@ public final class RegistryTables {
                   .add("model", StringType, false)
                   .add("version", IntegerType, false)
                   .add("run_id", StringType, false)
-                  .add("artifact_path", StringType, false)
+                  .add("artifact", StringType, false)
                   .add("artifact_sha256", StringType, false)
                   .add("metrics", createMapType(StringType, DoubleType), true)
                   .add("dataset", StringType, true)
@@ -85,7 +101,12 @@ public final class RegistryTables {
               new Migration(
                   MODELS_V1,
                   "stage and updated_at move out of models: the current stage is derived from model_transitions",
-                  (lake, rows) -> rows.drop("stage", "updated_at")));
+                  (lake, rows) -> rows.drop("stage", "updated_at")),
+              new Migration(
+                  MODELS_V2,
+                  "artifact_path (absolute) becomes artifact, relative to the lakehouse root, so that a "
+                      + "lakehouse copied or moved loads its own artifacts",
+                  RegistryMigrations::modelsV2toV3));
 
   public static final MetaTable TRANSITIONS =
       new MetaTable(
@@ -118,13 +139,16 @@ public final class RegistryTables {
 
   // ---------------------------------------------------------------- record <-> row, by column name
 
-  /** The row of {@code models} that registers a version (its state lives in the log, not here). */
-  static Row registrationRow(ModelVersion v) {
+  /**
+   * The row of {@code models} that registers a version (its state lives in the log, not here); the
+   * artifact is stored relative to the lakehouse {@code root} (see {@link Artifacts#relativize}).
+   */
+  static Row registrationRow(ModelVersion v, String root) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", v.model());
     m.put("version", v.version());
     m.put("run_id", v.runId());
-    m.put("artifact_path", v.artifactPath());
+    m.put("artifact", Artifacts.relativize(root, v.artifactPath()));
     m.put("artifact_sha256", v.artifactSha256());
     m.put("metrics", scala.collection.JavaConverters.mapAsScalaMap(v.metrics()));
     m.put("dataset", v.dataset());
@@ -136,12 +160,15 @@ public final class RegistryTables {
     return Rows.of(MODELS.schema(), m);
   }
 
-  /** A row of {@code models} as a version in stage none with no alias, tag or description yet. */
-  static ModelVersion registration(Row r) {
+  /**
+   * A row of {@code models} as a version in stage none with no alias, tag or description yet, its
+   * artifact resolved against the lakehouse {@code root} it is read from.
+   */
+  static ModelVersion registration(Row r, String root) {
     Map<String, Double> metrics = r.isNullAt(r.fieldIndex("metrics")) ? Map.of() : r.getJavaMap(r.fieldIndex("metrics"));
     return ModelVersion.registration(r.getAs("model"), r.<Integer>getAs("version"))
         .run(r.getAs("run_id"), metrics)
-        .artifact(r.getAs("artifact_path"), r.getAs("artifact_sha256"))
+        .artifact(Artifacts.resolve(root, r.getAs("artifact")), r.getAs("artifact_sha256"))
         .trainedOn(r.getAs("dataset"), r.getAs("dataset_version"), r.getAs("batch"))
         .builtBy(r.getAs("config_hash"), r.getAs("code_version"))
         .createdAt(r.getAs("created_at"))

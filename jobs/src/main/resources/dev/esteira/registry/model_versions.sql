@@ -42,6 +42,6 @@ descr AS (
   WHERE newest = 1)
 SELECT m.model, m.version, coalesce(stage.stage, 'none') AS stage, coalesce(alias.aliases, array()) AS aliases,
   tag.tags, descr.description, m.run_id, m.metrics, m.dataset, m.dataset_version, m.batch,
-  m.artifact_path, m.artifact_sha256, m.created_at
+  m.artifact, m.artifact_sha256, m.created_at
 FROM models m LEFT JOIN stage USING (model, version) LEFT JOIN alias USING (model, version)
 LEFT JOIN tag USING (model, version) LEFT JOIN descr USING (model, version)

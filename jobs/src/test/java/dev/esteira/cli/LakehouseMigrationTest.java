@@ -81,7 +81,7 @@ class LakehouseMigrationTest {
 
     CommandLineTest.Result migrated = run("lakehouse", "migrate");
     assertEquals(0, migrated.code(), migrated.err());
-    assertTrue(migrated.out().contains("models 1 -> 2"), migrated.out());
+    assertTrue(migrated.out().contains("models 1 -> 3"), migrated.out());
     // Rerunning migrate is a no-op.
     assertTrue(run("lakehouse", "migrate").out().contains("every table is at its current schema version"));
 
@@ -99,6 +99,10 @@ class LakehouseMigrationTest {
       ModelVersion v = registry.version(old.getAs("model"), old.<Integer>getAs("version"));
       assertEquals(Stage.parse(old.getAs("stage")), v.stage(), "v" + v.version());
       assertEquals(old.<String>getAs("artifact_sha256"), v.artifactSha256());
+      // The fixture was written under /tmp/fixture-v1: migrated, its artifacts are this copy's own files.
+      String tail = old.<String>getAs("artifact_path").substring(old.<String>getAs("artifact_path").indexOf("/artifacts/"));
+      assertEquals(l.root() + tail, v.artifactPath());
+      assertEquals(v.artifactSha256(), dev.esteira.registry.Artifacts.sha256(l.hadoopConfiguration(), v.artifactPath()));
       assertEquals(old.<String>getAs("run_id"), v.runId());
     }
     assertEquals(transitionsV1.size(), registry.transitions("loan_default").size(),

@@ -86,7 +86,7 @@ class ReportCommandTest {
       m.put("model", "loan_default");
       m.put("version", v);
       m.put("run_id", "run" + v);
-      m.put("artifact_path", "/nowhere/" + v);
+      m.put("artifact", "/nowhere/" + v);
       m.put("artifact_sha256", "0".repeat(64));
       m.put("metrics", scalaMap(Map.of("auc_roc", 0.70 + v / 100.0, "accuracy", 0.60 + v / 100.0)));
       m.put("dataset", "loans");

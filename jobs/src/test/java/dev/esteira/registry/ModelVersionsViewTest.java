@@ -34,7 +34,7 @@ class ModelVersionsViewTest {
   void tagSetThenDeletedIsGoneFromTheViewAsFromTheRegistry() {
     Lakehouse lake = TestSpark.freshLakehouse("view-tag");
     Registry registry = new Registry(lake);
-    lake.append(RegistryTables.MODELS, List.of(RegistryTables.registrationRow(registration("loan_default", 1))));
+    lake.append(RegistryTables.MODELS, List.of(RegistryTables.registrationRow(registration("loan_default", 1), lake.root())));
 
     registry.setTag("loan_default", 1, "team", "risk", "tester");
     registry.setTag("loan_default", 1, "team", null, "tester");
@@ -69,7 +69,7 @@ class ModelVersionsViewTest {
       RegistryState state = RegistryState.replay(log);
       for (int v = 1; v <= versions; v++) {
         ModelVersion registered = registration(model, v);
-        registrations.add(RegistryTables.registrationRow(registered));
+        registrations.add(RegistryTables.registrationRow(registered, lake.root()));
         expected.put(model + " v" + v, stateOf(state.apply(registered)));
       }
       log.forEach(t -> transitions.add(RegistryTables.transitionRow(t)));

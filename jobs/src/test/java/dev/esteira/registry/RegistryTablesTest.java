@@ -23,7 +23,7 @@ class RegistryTablesTest {
         Transition.aliasSet(registered, "champion", 3, "ana", "moved", at).numbered(2, 0),
         Transition.tagRemoved(registered, "team", "ana", at).numbered(2, 1),
         Transition.description(registered, "why", "ana", at).numbered(2, 2));
-    lake.append(RegistryTables.MODELS, List.of(RegistryTables.registrationRow(registered)));
+    lake.append(RegistryTables.MODELS, List.of(RegistryTables.registrationRow(registered, lake.root())));
     lake.append(RegistryTables.TRANSITIONS, written.stream().map(RegistryTables::transitionRow).toList());
 
     Registry registry = new Registry(lake);
