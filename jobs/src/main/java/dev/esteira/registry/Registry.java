@@ -152,9 +152,18 @@ public final class Registry {
    * that instant (a commit's rows share one instant, so no commit is cut in half).
    */
   public RegistryState stateAt(String model, Instant time) {
-    Timestamp by = Timestamp.from(time);
-    return RegistryState.replay(logOf(lake.rows(RegistryTables.logOf(model))).stream()
-        .filter(t -> !t.at().after(by)).toList());
+    return RegistryHistory.stateAt(logOf(lake.rows(RegistryTables.logOf(model))), time);
+  }
+
+  /**
+   * Who served when: the periods of the model's log, each with the version in production and the
+   * holders of its aliases after the commit that opened it (see {@link RegistryHistory}).
+   */
+  public RegistryHistory history(String model) {
+    if (registrations(model).isEmpty()) {
+      throw new EsteiraException("unknown model '" + model + "': no version registered");
+    }
+    return RegistryHistory.of(model, logOf(lake.rows(RegistryTables.logOf(model))));
   }
 
   /**
