@@ -40,6 +40,33 @@ public final class PredictionStore {
     lake.replace(rows, ofVersionAndBatch(model, version, batch));
   }
 
+  /**
+   * Replaces the predictions of several versions of a batch (a routed batch: champion and challenger)
+   * with {@code rows}, in one commit.
+   */
+  public void replace(String model, List<Integer> versions, String batch, Dataset<Row> rows) {
+    lake.replaceAny(rows, versions.stream().map(v -> ofVersionAndBatch(model, v, batch)).toList());
+  }
+
+  /**
+   * The rows an experiment served ({@link #SCORED} columns): each row once, by the version that served
+   * it. A canary without shadow is compared on these, cohort against cohort.
+   */
+  public Dataset<Row> servedIn(String model, String experiment) {
+    return lake.read(ofModel(model).eq("experiment", experiment).eq("role", Routing.SERVED))
+        .select(SCORED.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /** How many rows of a batch each version served. */
+  public java.util.Map<Integer, Long> servedCounts(String model, String batch) {
+    java.util.Map<Integer, Long> out = new java.util.TreeMap<>();
+    for (Row r : lake.read(ofModel(model).eq("batch", batch).eq("role", Routing.SERVED))
+        .groupBy("version").count().collectAsList()) {
+      out.put(r.<Integer>getAs("version"), r.<Long>getAs("count"));
+    }
+    return out;
+  }
+
   /** The predictions a version made on a batch, every column. */
   public Dataset<Row> of(String model, int version, String batch) {
     return lake.read(ofVersionAndBatch(model, version, batch));
