@@ -71,8 +71,8 @@ public final class Rollouts {
   public record Look(Routing routing, String metric, RolloutDecision decision, String message) {}
 
   /**
-   * Compares the challenger with the champion on the rows whose labels arrived (paired on every row both
-   * scored when the rollout shadows, else the served cohorts of the experiment), decides, and writes the
+   * Compares the challenger with the champion on the experiment's rows whose labels arrived (paired on
+   * every row both scored when the rollout shadows, else the served cohorts), decides, and writes the
    * move: a widening is the challenger's share tag, a promotion goes through the production gates with
    * the comparison as evidence, a rollback archives the challenger; both release the alias. Nothing is
    * written while it waits or holds.
@@ -101,8 +101,8 @@ public final class Rollouts {
     };
     ConfidenceSequence.Look look;
     if (routing.shadow()) {
-      Dataset<Row> both = predictions.scoredByBoth(spec.name(), routing.champion(), routing.challenger(),
-              ct.after(spec, Window.parse(ct.challenger(spec.name()).orElseThrow().tags().get(ContinuousTraining.TAG_WINDOW))))
+      Dataset<Row> both = predictions.scoredByBothIn(spec.name(), routing.experiment(), routing.champion(),
+              routing.challenger())
           .join(labels, "row_id").withColumn("good", good);
       Row s = both.groupBy("batch", "row_id")
           .agg(sum(when(col("version").equalTo(routing.challenger()), col("good")).otherwise(col("good").multiply(-1))).as("d"))

@@ -57,6 +57,19 @@ public final class PredictionStore {
         .select(SCORED.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
   }
 
+  /**
+   * The rows of an experiment ({@link #SCORED} columns) that both versions scored, one served and one in
+   * shadow: a canary with shadow is compared on these, pair by pair.
+   */
+  public Dataset<Row> scoredByBothIn(String model, String experiment, int version, int otherVersion) {
+    Dataset<Row> both = lake.read(ofModel(model).eq("experiment", experiment))
+        .where(col("version").isin(version, otherVersion));
+    Dataset<Row> common = both.groupBy("batch", "row_id").agg(countDistinct("version").as("n"))
+        .where(col("n").equalTo(2)).select("batch", "row_id");
+    return both.join(common, scala.collection.JavaConverters.asScalaBuffer(List.of("batch", "row_id")).toSeq())
+        .select(SCORED.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+  }
+
   /** How many rows of a batch each version served. */
   public java.util.Map<Integer, Long> servedCounts(String model, String batch) {
     java.util.Map<Integer, Long> out = new java.util.TreeMap<>();
