@@ -76,6 +76,7 @@ class RolloutLookTest {
    * four rows in five, the challenger right on all ({@code better}) or on none.
    */
   static void score(Lakehouse lake, Routing routing, boolean better) {
+    int challengerVersion = routing.challenger();
     List<Row> rows = new ArrayList<>();
     Timestamp at = Timestamp.from(Instant.now());
     for (int i = 0; i < ROWS; i++) {
@@ -85,10 +86,10 @@ class RolloutLookTest {
       double challenger = better ? label : 1 - label;
       rows.add(RowFactory.create(MODEL, 1, "loans", 1L, "day-01", id(i), champion, 0.5, null, at,
           toChallenger ? Routing.SHADOW : Routing.SERVED, routing.experiment()));
-      rows.add(RowFactory.create(MODEL, 2, "loans", 1L, "day-01", id(i), challenger, 0.5, null, at,
+      rows.add(RowFactory.create(MODEL, challengerVersion, "loans", 1L, "day-01", id(i), challenger, 0.5, null, at,
           toChallenger ? Routing.SERVED : Routing.SHADOW, routing.experiment()));
     }
-    new PredictionStore(lake).replace(MODEL, List.of(1, 2), "day-01",
+    new PredictionStore(lake).replace(MODEL, List.of(1, challengerVersion), "day-01",
         lake.frame(PredictionTables.PREDICTIONS, rows));
   }
 
@@ -98,7 +99,7 @@ class RolloutLookTest {
   }
 
   @Test
-  void aBetterChallengerIsWidenedAndAWorseOneRolledBackEachMoveInTheLog() throws Exception {
+  void aBetterChallengerIsWidenedAWorseOneRolledBackABetterOnePromotedEachMoveInTheLog() throws Exception {
     Object[] f = setUp("rollout-look");
     Lakehouse lake = (Lakehouse) f[0];
     ModelSpec spec = (ModelSpec) f[1];
@@ -138,6 +139,28 @@ class RolloutLookTest {
     assertTrue(archived.accepted());
     assertEquals(worse.decision().look().upper(), archived.gates().get(0).value(), 1e-12);
     assertTrue(archived.gates().get(0).value() < 0);
+
+    // A next challenger, in an A/B test, better: promoted through the production gates with the evidence,
+    // the champion archived in the same commit, the alias released.
+    RegistryFixtures.register(lake, version(3));
+    assertTrue(registry.promote(spec, 3, Stage.STAGING, "test", null).accepted());
+    registry.setAlias(MODEL, ContinuousTraining.CHALLENGER, 3, "test", null);
+    Policy ab = new Policy(MODEL, "loan_labels", null, null, null,
+        new Rollout("ab", null, 50.0, null, null, 0.05, 0.0, 0.01, 200L, 2000L));
+    Routing split = ct.routing(spec, ab).orElseThrow();
+    assertEquals(new Routing(MODEL + "-v3", 1, 3, 50.0, true), split);
+    score(lake, split, true);
+    Rollouts.Look promoted = ct.rollout(spec, ab).orElseThrow();
+    assertEquals(RolloutDecision.Action.PROMOTE, promoted.decision().action(), promoted.message());
+    assertTrue(promoted.message().startsWith("promoted: "), promoted.message());
+    assertEquals(Stage.PRODUCTION, registry.version(MODEL, 3).stage());
+    assertEquals(Stage.ARCHIVED, registry.version(MODEL, 1).stage());
+    assertTrue(registry.version(MODEL, 3).aliases().isEmpty());
+    Transition toProduction = registry.transitions(MODEL).stream()
+        .filter(t -> t.kind() == Transition.Kind.STAGE && t.toStage() == Stage.PRODUCTION && t.version() == 3)
+        .findFirst().orElseThrow();
+    assertTrue(toProduction.gates().stream().anyMatch(g -> g.check().startsWith("rollout lower bound above min_delta")
+        && g.passed() && g.value() > 0), toProduction.gates().toString());
   }
 
   static Transition last(Registry registry) {

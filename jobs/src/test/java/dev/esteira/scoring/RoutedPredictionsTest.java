@@ -114,4 +114,43 @@ class RoutedPredictionsTest {
     assertEquals(wider, noShadow);
     assertEquals((long) ROWS, rows(null));
   }
+
+  /**
+   * Schema 2 to 3: a row is served where its version was in production when it was scored, by the
+   * registry's history; here v1 reached production now, so its rows scored later are served, those scored
+   * before it and v2's (staging, in shadow) are shadow.
+   */
+  @Test
+  void migratedRowsAreServedWhereTheirVersionWasInProduction() {
+    var spec = TestSpark.context(lake).model(MODEL);
+    dev.esteira.registry.RegistryFixtures.register(lake, version(1), version(2));
+    var registry = new dev.esteira.registry.Registry(lake);
+    var staging = dev.esteira.registry.Stage.STAGING;
+    assertTrue(registry.promote(spec, 1, staging, "test", null).accepted());
+    assertTrue(registry.promote(spec, 1, dev.esteira.registry.Stage.PRODUCTION, "test", null).accepted());
+    assertTrue(registry.promote(spec, 2, staging, "test", null).accepted());
+    Timestamp before = Timestamp.from(Instant.parse("2020-01-01T00:00:00Z"));
+    Timestamp after = Timestamp.from(Instant.now().plusSeconds(3600));
+    List<Row> v2Rows = List.of(
+        org.apache.spark.sql.RowFactory.create(MODEL, 1, "loans", 1L, "day-00", "a", 1.0, 0.5, null, before),
+        org.apache.spark.sql.RowFactory.create(MODEL, 1, "loans", 1L, "day-09", "a", 1.0, 0.5, null, after),
+        org.apache.spark.sql.RowFactory.create(MODEL, 2, "loans", 1L, "day-09", "a", 0.0, 0.5, null, after));
+    Map<String, String> roles = new HashMap<>();
+    for (Row r : PredictionTables.rolesV2toV3(lake, lake.spark().createDataFrame(v2Rows, PredictionTables.PREDICTIONS_V2))
+        .collectAsList()) {
+      assertNull(r.getAs("experiment"));
+      roles.put("v" + r.getAs("version") + " " + r.getAs("batch"), r.getAs("role"));
+    }
+    assertEquals(Map.of("v1 day-00", Routing.SHADOW, "v1 day-09", Routing.SERVED, "v2 day-09", Routing.SHADOW), roles);
+  }
+
+  static dev.esteira.registry.ModelVersion version(int v) {
+    return dev.esteira.registry.ModelVersion.registration(MODEL, v)
+        .run("run-" + v, Map.of("auc_roc", 0.8, "accuracy", 0.8))
+        .artifact("/artifacts/" + MODEL + "/" + v, "0".repeat(64))
+        .trainedOn("loans", 1L, "reference")
+        .builtBy("hash", "test")
+        .createdAt(Timestamp.from(Instant.parse("2026-03-01T00:00:00Z")))
+        .build();
+  }
 }
