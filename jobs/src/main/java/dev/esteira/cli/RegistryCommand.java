@@ -4,12 +4,16 @@ import dev.esteira.EsteiraException;
 import dev.esteira.jobs.JobOutput;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
+import dev.esteira.registry.RegistryHistory;
 import dev.esteira.registry.Stage;
 import dev.esteira.registry.Transition;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,13 +25,13 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       RegistryCommand.ListVersions.class, RegistryCommand.Show.class, RegistryCommand.Promote.class,
       RegistryCommand.Rollback.class, RegistryCommand.Alias.class, RegistryCommand.Tag.class,
-      RegistryCommand.Describe.class, RegistryCommand.Card.class
+      RegistryCommand.Describe.class, RegistryCommand.Card.class, RegistryCommand.History.class
     })
 final class RegistryCommand implements Runnable {
   @Override
   public void run() {
     throw new EsteiraException(
-        "give a registry command: list, show, promote, rollback, alias, tag, describe or card (see `esteira registry --help`)");
+        "give a registry command: list, show, history, promote, rollback, alias, tag, describe or card (see `esteira registry --help`)");
   }
 
   static List<Object> summary(ModelVersion v) {
@@ -125,6 +129,112 @@ final class RegistryCommand implements Runnable {
       data.put("transitions", transitions);
       out().result(text.toString(), data);
       return 0;
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true,
+      description = {"Who served when: each period of the model's life with the version in production and the holder "
+          + "of each alias, replayed from the registry's log; with --at, the state at that time.",
+          "Example: esteira registry history loan_default --at 2026-03-01T12:30:00Z"})
+  static final class History extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MODEL") String model;
+
+    @Option(names = "--at", paramLabel = "TIME",
+        description = "An instant (2026-03-01T12:30:00Z, or with an offset), a date-time in UTC (2026-03-01T12:30) "
+            + "or a date (2026-03-01: its start, 00:00 UTC).")
+    String at;
+
+    @Override
+    public Integer call() {
+      Instant time = at == null ? null : parseTime(at);
+      RegistryHistory history = new Registry(session().metadataLake()).history(model);
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("model", model);
+      if (time != null) {
+        Optional<RegistryHistory.Period> p = history.at(time);
+        data.put("at", time.toString());
+        data.put("production", p.map(RegistryHistory.Period::production).orElse(null));
+        data.put("aliases", p.map(x -> new TreeMap<>(x.aliases())).orElse(new TreeMap<>()));
+        data.put("stages", p.map(x -> RegistryHistory.byStage(x.stages())).orElse(Map.of()));
+        data.put("since", p.map(x -> x.from().toString()).orElse(null));
+        data.put("seq", p.map(RegistryHistory.Period::seq).orElse(null));
+        data.put("changes", p.map(x -> changes(x)).orElse(List.of()));
+        String text = model + " at " + time + ": " + p.map(x -> describe(x) + "\n  since " + x.from() + " (commit "
+            + x.seq() + "): " + changeText(x)).orElse("nothing in production and no alias yet (the log starts "
+            + history.periods().stream().findFirst().map(x -> "at " + x.from()).orElse("with no move") + ")");
+        out().result(text, data);
+        return 0;
+      }
+      List<Map<String, Object>> periods = new ArrayList<>();
+      List<List<Object>> rows = new ArrayList<>();
+      for (RegistryHistory.Period p : history.periods()) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("from", p.from().toString());
+        doc.put("seq", p.seq());
+        doc.put("production", p.production());
+        doc.put("aliases", new TreeMap<>(p.aliases()));
+        doc.put("stages", RegistryHistory.byStage(p.stages()));
+        doc.put("changes", changes(p));
+        periods.add(doc);
+        rows.add(List.of(p.from().toString(), p.seq(), p.production() == null ? "-" : "v" + p.production(),
+            aliasText(p.aliases()), changeText(p)));
+      }
+      data.put("periods", periods);
+      if (out().json()) {
+        out().result(null, data);
+      } else {
+        out().fullTable(List.of("from", "commit", "production", "aliases", "change"), rows,
+            "(" + rows.size() + " periods of " + model + "; the last one holds now)");
+      }
+      return 0;
+    }
+
+    static Instant parseTime(String text) {
+      try {
+        return java.time.OffsetDateTime.parse(text).toInstant();
+      } catch (java.time.format.DateTimeParseException notOffset) {
+        try {
+          return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException notLocal) {
+          try {
+            return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+          } catch (java.time.format.DateTimeParseException notDate) {
+            throw new EsteiraException("registry history: --at '" + text + "' is not a time (use 2026-03-01T12:30:00Z, "
+                + "2026-03-01T12:30 in UTC, or 2026-03-01)");
+          }
+        }
+      }
+    }
+
+    private static String describe(RegistryHistory.Period p) {
+      return (p.production() == null ? "nothing in production" : "v" + p.production() + " in production")
+          + "; aliases: " + aliasText(p.aliases()) + "; stages: " + RegistryHistory.byStage(p.stages());
+    }
+
+    private static String aliasText(Map<String, Integer> aliases) {
+      return aliases.isEmpty() ? "-" : new TreeMap<>(aliases).entrySet().stream()
+          .map(e -> e.getKey() + "=v" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private static String changeText(RegistryHistory.Period p) {
+      return p.changes().stream().map(t -> "v" + t.version() + " " + t.summary() + " by " + t.actor()
+          + (t.reason() == null ? "" : " (" + t.reason() + ")")).collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private static List<Map<String, Object>> changes(RegistryHistory.Period p) {
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (Transition t : p.changes()) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("version", t.version());
+        doc.put("kind", t.kind().label());
+        doc.put("from_stage", t.fromStage() == null ? null : t.fromStage().label());
+        doc.put("to_stage", t.toStage() == null ? null : t.toStage().label());
+        doc.put("name", t.name());
+        doc.put("actor", t.actor());
+        doc.put("reason", t.reason());
+        out.add(doc);
+      }
+      return out;
     }
   }
 

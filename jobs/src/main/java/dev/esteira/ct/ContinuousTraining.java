@@ -215,6 +215,23 @@ public final class ContinuousTraining {
     new Scorer(lake).score(spec, v, datasets.readBatch(spec.dataset(), batch), Monitoring.profiler(lake, config.drift()));
   }
 
+  private Rollouts rollouts() {
+    return new Rollouts(this, lake, registry, predictions);
+  }
+
+  /**
+   * Tonight's routing between champion and challenger, when the policy has a rollout and a challenger is
+   * on trial (see {@link Rollouts}); empty otherwise, and the production version serves every row.
+   */
+  public Optional<dev.esteira.scoring.Routing> routing(ModelSpec spec, Policy policy) {
+    return rollouts().routing(spec, policy);
+  }
+
+  /** The nightly look of a rollout (empty without one): compare, then widen, promote, roll back or hold. */
+  public Optional<Rollouts.Look> rollout(ModelSpec spec, Policy policy) {
+    return rollouts().look(spec, policy);
+  }
+
   /**
    * Scores a batch with the challenger beside the champion; nothing without a challenger, and nothing for
    * a batch of the challenger's own window: it was trained on those labels, so its scores there measure

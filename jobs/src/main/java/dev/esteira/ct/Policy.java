@@ -13,10 +13,16 @@ import java.util.Set;
 /**
  * The continuous-training policy of a model, {@code conf/policies/MODEL.yaml}: where its labels arrive,
  * when performance on them is a decay alert, what triggers retraining (drift on named features, decay,
- * or a schedule counted in batches), the training window, and what a challenger must show. A model
+ * or a schedule counted in batches), the training window, what a challenger must show, and optionally
+ * how it serves part of the rows before that ({@link Rollout}: a canary or an A/B test). A model
  * without a policy file gets {@link #defaults}: labels are measured, nothing retrains.
  */
-public record Policy(String model, String labels, Decay decay, Retrain retrain, Challenge challenge) {
+public record Policy(String model, String labels, Decay decay, Retrain retrain, Challenge challenge, Rollout rollout) {
+
+  /** A policy without a rollout: a challenger scores in shadow and serves nothing until promoted. */
+  public Policy(String model, String labels, Decay decay, Retrain retrain, Challenge challenge) {
+    this(model, labels, decay, retrain, challenge, null);
+  }
 
   /**
    * Realized performance below the version's validation value by more than {@code max_drop} alerts. A
@@ -97,7 +103,8 @@ public record Policy(String model, String labels, Decay decay, Retrain retrain, 
   }
 
   /** The model's policy, checked: metric names the task reports, features the model has, sizes >= 1. */
-  public static Policy load(Path confDir, String model, String dataset, List<String> features, Set<String> metrics) {
+  public static Policy load(Path confDir, String model, Task task, String dataset, List<String> features,
+      Set<String> metrics) {
     Path file = confDir.resolve("policies").resolve(model + ".yaml");
     if (!Files.exists(file)) {
       return defaults(model, dataset);
@@ -133,6 +140,9 @@ public record Policy(String model, String labels, Decay decay, Retrain retrain, 
     }
     if (p.retrain().window().minBatches() > p.retrain().window().maxBatches()) {
       throw new ConfigException(file + ": retrain.window.min_batches must not exceed retrain.window.max_batches");
+    }
+    if (p.rollout() != null) {
+      p.rollout().checked(file, task);
     }
     return p;
   }

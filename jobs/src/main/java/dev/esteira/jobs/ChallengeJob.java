@@ -36,8 +36,20 @@ public final class ChallengeJob implements Job {
   @Override
   public JobOutput run(JobContext ctx, JobParams p) {
     ModelSpec spec = ctx.model(p.get("model"));
-    ContinuousTraining.Challenge c =
-        new ContinuousTraining(ctx.lake(), ctx.config(), ctx.progress()).challenge(spec, CtJobs.policy(ctx, spec));
+    var ct = new ContinuousTraining(ctx.lake(), ctx.config(), ctx.progress());
+    var policy = CtJobs.policy(ctx, spec);
+    var rollout = ct.rollout(spec, policy);
+    if (rollout.isPresent()) {
+      return rollout(spec, rollout.get());
+    }
+    if (policy.rollout() != null) {
+      Map<String, Object> none = new LinkedHashMap<>();
+      none.put("model", spec.name());
+      none.put("state", "none");
+      none.put("promoted", false);
+      return JobOutput.of("no challenger on trial in " + spec.name() + "'s rollout", none);
+    }
+    ContinuousTraining.Challenge c = ct.challenge(spec, policy);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", spec.name());
     out.put("state", c.state());
@@ -55,5 +67,44 @@ public final class ChallengeJob implements Job {
         : List.of();
     return new JobOutput(c.message(), out, c.state().equals("refused") ? List.of("challenger refused: " + c.message()) : List.of(),
         events);
+  }
+
+  /** A rollout's nightly look as this step's output: the same keys, with the decision and its interval. */
+  private static JobOutput rollout(ModelSpec spec, dev.esteira.ct.Rollouts.Look look) {
+    var d = look.decision();
+    String state = switch (d.action()) {
+      case WAIT -> "waiting";
+      case HOLD -> "held";
+      case WIDEN -> "widened";
+      case PROMOTE -> look.message().startsWith("promoted") ? "promoted" : "refused";
+      case ROLLBACK -> "rolled_back";
+    };
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", spec.name());
+    out.put("state", state);
+    out.put("promoted", state.equals("promoted"));
+    out.put("challenger", look.routing().challenger());
+    out.put("champion", look.routing().champion());
+    out.put("experiment", look.routing().experiment());
+    out.put("metric", look.metric());
+    out.put("share", d.share());
+    out.put("next_share", d.nextShare());
+    out.put("estimate", finite(d.look().estimate()));
+    out.put("lower", finite(d.look().lower()));
+    out.put("upper", finite(d.look().upper()));
+    out.put("labelled", d.look().rows());
+    out.put("rows_needed", d.rowsNeeded() < 0 ? null : d.rowsNeeded());
+    List<AlertEvent> events = switch (state) {
+      case "promoted", "refused" -> List.of(AlertEvent.promotion(spec.name(), look.routing().challenger(), "production",
+          state.equals("promoted"), "rollout " + look.routing().experiment(), look.message()));
+      case "rolled_back" -> List.of(AlertEvent.rollback(spec.name(), look.routing().challenger(),
+          "rollout " + look.routing().experiment(), look.message()));
+      default -> List.of();
+    };
+    return new JobOutput(look.message(), out, state.equals("rolled_back") ? List.of(look.message()) : List.of(), events);
+  }
+
+  private static Double finite(double d) {
+    return Double.isFinite(d) ? d : null;
   }
 }

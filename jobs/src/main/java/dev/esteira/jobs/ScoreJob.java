@@ -33,8 +33,13 @@ public final class ScoreJob implements Job {
     ModelSpec spec = ctx.model(p.get("model"));
     String dataset = p.get("dataset", spec.dataset());
     var data = new Datasets(ctx.lake()).readBatch(dataset, p.get("batch"));
-    Scorer.ScoreResult r =
-        new Scorer(ctx.lake()).score(spec, data, Monitoring.profiler(ctx.lake(), ctx.config().drift()));
+    var profiler = Monitoring.profiler(ctx.lake(), ctx.config().drift());
+    var routing = new dev.esteira.ct.ContinuousTraining(ctx.lake(), ctx.config(), ctx.progress())
+        .routing(spec, CtJobs.policy(ctx, spec));
+    if (routing.isPresent()) {
+      return routed(spec, dataset, new Scorer(ctx.lake()).score(spec, routing.get(), data, profiler));
+    }
+    Scorer.ScoreResult r = new Scorer(ctx.lake()).score(spec, data, profiler);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", spec.name());
     out.put("version", r.version().version());
@@ -47,5 +52,25 @@ public final class ScoreJob implements Job {
         "scored " + r.rows() + " rows of " + dataset + " batch " + r.batch() + " with " + spec.name() + " v"
             + r.version().version(),
         out);
+  }
+
+  private static JobOutput routed(ModelSpec spec, String dataset, Scorer.RoutedResult r) {
+    var routing = r.routing();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", spec.name());
+    out.put("version", routing.champion());
+    out.put("dataset", dataset);
+    out.put("batch", r.batch());
+    out.put("rows", r.servedByChampion() + r.servedByChallenger());
+    out.put("mean_probability", Double.isNaN(r.champion().meanProbability()) ? null : r.champion().meanProbability());
+    out.put("experiment", routing.experiment());
+    out.put("challenger", routing.challenger());
+    out.put("share", routing.share());
+    out.put("served", Map.of("v" + routing.champion(), r.servedByChampion(), "v" + routing.challenger(), r.servedByChallenger()));
+    out.put("shadow", routing.shadow());
+    return JobOutput.of("scored " + (r.servedByChampion() + r.servedByChallenger()) + " rows of " + dataset + " batch "
+        + r.batch() + " in experiment " + routing.experiment() + ": v" + routing.challenger() + " served "
+        + r.servedByChallenger() + " (share " + routing.share() + "%), v" + routing.champion() + " served "
+        + r.servedByChampion() + (routing.shadow() ? "; each scored the other's rows in shadow" : ""), out);
   }
 }

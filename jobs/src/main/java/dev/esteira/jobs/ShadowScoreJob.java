@@ -31,7 +31,18 @@ public final class ShadowScoreJob implements Job {
   @Override
   public JobOutput run(JobContext ctx, JobParams p) {
     ModelSpec spec = ctx.model(p.get("model"));
-    var v = new ContinuousTraining(ctx.lake(), ctx.config(), ctx.progress()).shadow(spec, p.get("batch"));
+    var ct = new ContinuousTraining(ctx.lake(), ctx.config(), ctx.progress());
+    var routing = ct.routing(spec, CtJobs.policy(ctx, spec));
+    if (routing.isPresent()) {
+      // A rollout's challenger serves its share in the score step, which scored the rest in shadow.
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("model", spec.name());
+      out.put("challenger", routing.get().challenger());
+      out.put("batch", p.get("batch"));
+      return JobOutput.of("challenger " + spec.name() + " v" + routing.get().challenger() + " is in experiment "
+          + routing.get().experiment() + ": the score step routed " + p.get("batch"), out);
+    }
+    var v = ct.shadow(spec, p.get("batch"));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", spec.name());
     out.put("challenger", v.orElse(null));

@@ -152,9 +152,18 @@ public final class Registry {
    * that instant (a commit's rows share one instant, so no commit is cut in half).
    */
   public RegistryState stateAt(String model, Instant time) {
-    Timestamp by = Timestamp.from(time);
-    return RegistryState.replay(logOf(lake.rows(RegistryTables.logOf(model))).stream()
-        .filter(t -> !t.at().after(by)).toList());
+    return RegistryHistory.stateAt(logOf(lake.rows(RegistryTables.logOf(model))), time);
+  }
+
+  /**
+   * Who served when: the periods of the model's log, each with the version in production and the
+   * holders of its aliases after the commit that opened it (see {@link RegistryHistory}).
+   */
+  public RegistryHistory history(String model) {
+    if (registrations(model).isEmpty()) {
+      throw new EsteiraException("unknown model '" + model + "': no version registered");
+    }
+    return RegistryHistory.of(model, logOf(lake.rows(RegistryTables.logOf(model))));
   }
 
   /**
@@ -384,6 +393,15 @@ public final class Registry {
 
   /** Sets a tag on a version ({@code value} null removes it). */
   public ModelVersion setTag(String model, int version, String key, String value, String actor) {
+    return setTag(model, version, key, value, actor, null, List.of());
+  }
+
+  /**
+   * Sets a tag with the reason and the evidence that decided it, both kept in its row of the log (a
+   * canary's widening: the share is a tag, the comparison that allowed it its gate results).
+   */
+  public ModelVersion setTag(String model, int version, String key, String value, String actor, String reason,
+      List<GateResult> evidence) {
     if (key == null || !TAG_KEY.matcher(key).matches()) {
       throw new EsteiraException("bad tag key '" + key + "': use 1 to 128 letters, digits and _ . : / -");
     }
@@ -397,7 +415,8 @@ public final class Registry {
         return new Change<>(List.of(), v);
       }
       Timestamp now = Timestamp.from(Instant.now());
-      Transition t = value == null ? Transition.tagRemoved(v, key, actor, now) : Transition.tagSet(v, key, value, actor, now);
+      Transition t = value == null ? Transition.tagRemoved(v, key, actor, now)
+          : Transition.tagSet(v, key, value, actor, reason, evidence, now);
       Map<String, String> tags = new java.util.TreeMap<>(v.tags());
       if (value == null) {
         tags.remove(key);

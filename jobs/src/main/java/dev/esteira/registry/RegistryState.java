@@ -57,6 +57,11 @@ public final class RegistryState {
     return stages.getOrDefault(version, Stage.NONE);
   }
 
+  /** Every version whose stage the log set, and that stage, by version. */
+  public Map<Integer, Stage> stages() {
+    return new TreeMap<>(stages);
+  }
+
   /** Versions in production: at most one when the log was written by {@link Registry}. */
   public List<Integer> inProduction() {
     return stages.entrySet().stream()

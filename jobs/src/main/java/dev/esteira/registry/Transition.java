@@ -70,8 +70,14 @@ public record Transition(
   }
 
   static Transition tagSet(ModelVersion v, String key, String value, String actor, Timestamp at) {
-    return new Transition(v.model(), 0, 0, v.version(), Kind.TAG, null, null, key, value, null, true, actor, null,
-        List.of(), at);
+    return tagSet(v, key, value, actor, null, List.of(), at);
+  }
+
+  /** A tag set for a reason, with the evidence that decided it (recorded, never a condition: it is accepted). */
+  static Transition tagSet(ModelVersion v, String key, String value, String actor, String reason,
+      List<GateResult> evidence, Timestamp at) {
+    return new Transition(v.model(), 0, 0, v.version(), Kind.TAG, null, null, key, value, null, true, actor, reason,
+        evidence, at);
   }
 
   static Transition tagRemoved(ModelVersion v, String key, String actor, Timestamp at) {

@@ -271,6 +271,25 @@ public final class Reports {
         logRows.isEmpty() ? Html.empty("No transition recorded.")
             : Html.table(List.of("seq", "at", "version", "change", "outcome", "actor", "reason", "gates"), logRows, "log")));
 
+    // Who served when: the periods of the log (registry history), the same replay as the stages above.
+    List<List<String>> periodRows = new ArrayList<>();
+    for (dev.esteira.registry.RegistryHistory.Period p : registry.history(model).periods()) {
+      StringBuilder aliases = new StringBuilder();
+      new java.util.TreeMap<>(p.aliases()).forEach((a, v) -> aliases.append(aliases.length() == 0 ? "" : ", ").append(a).append("=v").append(v));
+      StringBuilder changes = new StringBuilder();
+      for (Transition t : p.changes()) {
+        changes.append(changes.length() == 0 ? "" : "; ").append("v").append(t.version()).append(' ').append(t.summary())
+            .append(" by ").append(t.actor());
+      }
+      periodRows.add(List.of(esc(p.from()), "<span class=\"n\">" + p.seq() + "</span>",
+          p.production() == null ? "-" : "<span data-served=\"" + p.production() + "\">v" + p.production() + "</span>",
+          esc(aliases.toString()), esc(changes.toString())));
+    }
+    body.append(Html.section("served", "Who served when", "Each period from the commit that changed the version in "
+        + "production or an alias: what held from then on (the last row holds now); esteira registry history.",
+        periodRows.isEmpty() ? Html.empty("No version has been in production.")
+            : Html.table(List.of("from", "commit", "production", "aliases", "change"), periodRows, "served")));
+
     // Model card: the production version (else the newest).
     ModelVersion card = versions.stream().filter(v -> v.stage() == Stage.PRODUCTION).findFirst()
         .orElse(versions.isEmpty() ? null : versions.get(versions.size() - 1));

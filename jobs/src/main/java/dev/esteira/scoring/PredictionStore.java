@@ -40,6 +40,46 @@ public final class PredictionStore {
     lake.replace(rows, ofVersionAndBatch(model, version, batch));
   }
 
+  /**
+   * Replaces the predictions of several versions of a batch (a routed batch: champion and challenger)
+   * with {@code rows}, in one commit.
+   */
+  public void replace(String model, List<Integer> versions, String batch, Dataset<Row> rows) {
+    lake.replaceAny(rows, versions.stream().map(v -> ofVersionAndBatch(model, v, batch)).toList());
+  }
+
+  /**
+   * The rows an experiment served ({@link #SCORED} columns): each row once, by the version that served
+   * it. A canary without shadow is compared on these, cohort against cohort.
+   */
+  public Dataset<Row> servedIn(String model, String experiment) {
+    return lake.read(ofModel(model).eq("experiment", experiment).eq("role", Routing.SERVED))
+        .select(SCORED.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /**
+   * The rows of an experiment ({@link #SCORED} columns) that both versions scored, one served and one in
+   * shadow: a canary with shadow is compared on these, pair by pair.
+   */
+  public Dataset<Row> scoredByBothIn(String model, String experiment, int version, int otherVersion) {
+    Dataset<Row> both = lake.read(ofModel(model).eq("experiment", experiment))
+        .where(col("version").isin(version, otherVersion));
+    Dataset<Row> common = both.groupBy("batch", "row_id").agg(countDistinct("version").as("n"))
+        .where(col("n").equalTo(2)).select("batch", "row_id");
+    return both.join(common, scala.collection.JavaConverters.asScalaBuffer(List.of("batch", "row_id")).toSeq())
+        .select(SCORED.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /** How many rows of a batch each version served. */
+  public java.util.Map<Integer, Long> servedCounts(String model, String batch) {
+    java.util.Map<Integer, Long> out = new java.util.TreeMap<>();
+    for (Row r : lake.read(ofModel(model).eq("batch", batch).eq("role", Routing.SERVED))
+        .groupBy("version").count().collectAsList()) {
+      out.put(r.<Integer>getAs("version"), r.<Long>getAs("count"));
+    }
+    return out;
+  }
+
   /** The predictions a version made on a batch, every column. */
   public Dataset<Row> of(String model, int version, String batch) {
     return lake.read(ofVersionAndBatch(model, version, batch));

@@ -26,8 +26,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Batch scoring with the production version of a model. Every prediction is logged with the version that
- * made it; rescoring a batch replaces that batch's predictions in one commit.
+ * Batch scoring with the production version of a model, or routed between it and a challenger (a canary
+ * or an A/B test, see {@link Routing}). Every prediction is logged with the version that made it and its
+ * role, served or shadow; rescoring a batch replaces that batch's predictions in one commit.
  */
 public final class Scorer {
   /** The output column holding the model's probability (see {@link #outputs}). */
@@ -63,15 +64,67 @@ public final class Scorer {
    * then profiles the outputs (target {@code model:NAME:vN}) for prediction drift.
    */
   public ScoreResult score(ModelSpec spec, VersionedFrame data, Profiler profiler) {
-    return score(spec, registry.requireProduction(spec.name()), data, profiler);
+    return score(spec, registry.requireProduction(spec.name()), Routing.SERVED, data, profiler);
   }
 
-  /** Scores with a given version (a challenger in shadow, beside the production version's rows). */
-  public ScoreResult score(ModelSpec spec, ModelVersion production, VersionedFrame data, Profiler profiler) {
-    Dataset<Row> scored = scored(spec, production, data);
+  /** What a routed batch gave: each version's rows, and how many of them it served. */
+  public record RoutedResult(Routing routing, String batch, ScoreResult champion, ScoreResult challenger,
+      long servedByChampion, long servedByChallenger) {}
+
+  /**
+   * Scores a batch routed between champion and challenger: each row is served by the version its place
+   * in the experiment gives ({@link Routing}), and with {@code shadow} the other version scores it too,
+   * in shadow. Both versions' predictions of the batch are replaced in one commit, so no reader sees a
+   * row served twice or not at all; then each version's outputs are profiled.
+   */
+  public RoutedResult score(ModelSpec spec, Routing routing, VersionedFrame data, Profiler profiler) {
+    ModelVersion champion = registry.version(spec.name(), routing.champion());
+    ModelVersion challenger = registry.version(spec.name(), routing.challenger());
+    Dataset<Row> rows = routed(scored(spec, champion, data), scored(spec, challenger, data), routing);
+    predictions.replace(spec.name(), List.of(champion.version(), challenger.version()), data.version().batch(), rows);
+    ScoreResult c = profiled(spec, champion, data, profiler);
+    ScoreResult x = profiled(spec, challenger, data, profiler);
+    var served = predictions.servedCounts(spec.name(), data.version().batch());
+    return new RoutedResult(routing, data.version().batch(), c, x, served.getOrDefault(champion.version(), 0L),
+        served.getOrDefault(challenger.version(), 0L));
+  }
+
+  /**
+   * The rows of a routed batch from each version's scored rows (the table's columns but the role): a row
+   * is served by the challenger when its place is below the share, by the champion otherwise; without
+   * shadow, the version that does not serve a row drops it. The place is {@link Routing#place}, the same
+   * Java code in the executors as in the tests.
+   */
+  static Dataset<Row> routed(Dataset<Row> champion, Dataset<Row> challenger, Routing routing) {
+    String experiment = routing.experiment();
+    var place = udf((org.apache.spark.sql.api.java.UDF1<String, Double>) id -> Routing.place(experiment, id),
+        org.apache.spark.sql.types.DataTypes.DoubleType);
+    Column toChallenger = place.apply(col("row_id")).lt(routing.share() / 100.0);
+    Dataset<Row> a = withRole(champion, when(toChallenger, lit(Routing.SHADOW)).otherwise(lit(Routing.SERVED)), experiment);
+    Dataset<Row> b = withRole(challenger, when(toChallenger, lit(Routing.SERVED)).otherwise(lit(Routing.SHADOW)), experiment);
+    Dataset<Row> both = a.unionByName(b);
+    return routing.shadow() ? both : both.where(col("role").equalTo(Routing.SERVED));
+  }
+
+  private static Dataset<Row> withRole(Dataset<Row> scored, Column role, String experiment) {
+    return scored.withColumn("role", role).withColumn("experiment", lit(experiment).cast("string"));
+  }
+
+  /** Scores with a given version in shadow (a challenger beside the production version's served rows). */
+  public ScoreResult score(ModelSpec spec, ModelVersion version, VersionedFrame data, Profiler profiler) {
+    return score(spec, version, Routing.SHADOW, data, profiler);
+  }
+
+  private ScoreResult score(ModelSpec spec, ModelVersion production, String role, VersionedFrame data, Profiler profiler) {
+    Dataset<Row> scored = withRole(scored(spec, production, data), lit(role), null);
     String batch = data.version().batch();
     predictions.replace(spec.name(), production.version(), batch, scored);
-    Dataset<Row> logged = predictions.of(spec.name(), production.version(), batch);
+    return profiled(spec, production, data, profiler);
+  }
+
+  /** Profiles the outputs a version logged for a batch (prediction drift), and sums them up. */
+  private ScoreResult profiled(ModelSpec spec, ModelVersion production, VersionedFrame data, Profiler profiler) {
+    Dataset<Row> logged = predictions.of(spec.name(), production.version(), data.version().batch());
     List<ColumnProfile> outputs = profiler.profile(origin(spec, production, data), logged, outputs(spec.task()));
     ColumnProfile probability = outputs.stream().filter(p -> p.column().equals(PROBABILITY)).findFirst()
         .orElseThrow(() -> new IllegalStateException("no profile of the output '" + PROBABILITY + "'"));

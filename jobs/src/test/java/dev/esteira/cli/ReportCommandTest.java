@@ -145,6 +145,7 @@ class ReportCommandTest {
           m.put("prediction", p[i] > 0.5 ? 1.0 : 0.0);
           m.put("probability", p[i]);
           m.put("scored_at", new Timestamp(0));
+          m.put("role", v == 1 ? "served" : "shadow");
           rows.add(Rows.of(PredictionTables.PREDICTIONS.schema(), m));
         }
         PROBABILITIES.put(v * 100 + (batch.equals("day-01") ? 1 : 2), p);
@@ -270,6 +271,17 @@ class ReportCommandTest {
     assertTrue(modelPage.contains("refused</span>") && modelPage.contains("beat_champion auc_roc"), "the refused move and its gate");
     assertTrue(modelPage.contains("challenger"));
     assertTrue(modelPage.contains("No performance recorded yet"));
+  }
+
+  /** The log above, by hand: v1 served from its promotion (minute 2), v2 held the challenger alias from minute 5. */
+  @Test
+  void whoServedWhenShowsThePeriodsOfTheLog() {
+    String served = modelPage.substring(modelPage.indexOf("<section id=\"served\""));
+    served = served.substring(0, served.indexOf("</section>"));
+    assertEquals(2, served.split("data-served=\"1\"", -1).length - 1, served);
+    assertFalse(served.contains("data-served=\"2\""), "v2's promotion was refused: " + served);
+    assertTrue(served.contains("challenger=v2"), served);
+    assertTrue(served.contains(Timestamp.valueOf("2026-01-05 10:02:00").toInstant().toString()), served);
   }
 
   @Test

@@ -37,6 +37,8 @@ class RegistryStateAtTest {
     ModelVersion v2 = ModelVersionsViewTest.registration(MODEL, 2);
     // Another model's rows in the same commits: they must not leak into this model's state.
     ModelVersion other = ModelVersionsViewTest.registration("other", 1);
+    lake.append(RegistryTables.MODELS, List.of(RegistryTables.registrationRow(v1), RegistryTables.registrationRow(v2),
+        RegistryTables.registrationRow(other)));
     commit(1, T1,
         Transition.stageChange(v1, Stage.NONE, Stage.STAGING, true, "ana", "first", List.of(), at(T1)),
         Transition.stageChange(other, Stage.NONE, Stage.PRODUCTION, true, "ana", null, List.of(), at(T1)));
@@ -125,5 +127,72 @@ class RegistryStateAtTest {
     }
     assertEquals(Stage.STAGING, registry.stateAt(MODEL, versionAfter[1]).stage(1));
     assertEquals(List.of(2), registry.stateAt(MODEL, versionAfter[4]).inProduction());
+  }
+
+  /**
+   * `registry history` on this log, through the CLI (which reads it with Delta Kernel): the periods and
+   * the state at a time are those of the replay by time above.
+   */
+  @Test
+  void historyThroughTheCliAgreesWithTheStateAtEachTime() throws Exception {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var doc = mapper.readTree(cli("registry", "history", MODEL, "--format", "json"));
+    var periods = doc.get("periods");
+    // Commit 1 changed neither production nor an alias, commit 3's alias did, commit 2, 4 and 5 moved production.
+    assertEquals(List.of(2L, 3L, 4L, 5L), java.util.stream.StreamSupport.stream(periods.spliterator(), false)
+        .map(p -> p.get("seq").asLong()).toList());
+    for (var p : periods) {
+      RegistryState s = registry.stateAt(MODEL, Instant.parse(p.get("from").asText()));
+      assertEquals(s.inProduction().get(0), p.get("production").asInt());
+      assertEquals(s.aliases().toString(), mapper.convertValue(p.get("aliases"), java.util.TreeMap.class).toString());
+    }
+    var between = mapper.readTree(cli("registry", "history", MODEL, "--at", T3.plusSeconds(1800).toString(), "--format", "json"));
+    assertEquals(1, between.get("production").asInt());
+    assertEquals(1, between.get("aliases").get("champion").asInt());
+    assertEquals(List.of(2), mapper.convertValue(between.get("stages").get("staging"), List.class));
+    assertEquals(T3.toString(), between.get("since").asText());
+    var before = mapper.readTree(cli("registry", "history", MODEL, "--at", "2026-03-01", "--format", "json"));
+    assertTrue(before.get("production").isNull(), before.toString());
+    String text = cli("registry", "history", MODEL, "--at", T5.toString());
+    assertTrue(text.startsWith(MODEL + " at " + T5 + ": v1 in production; aliases: champion=v2"), text);
+    assertTrue(text.contains("rollback"), text);
+  }
+
+  @Test
+  void historyRefusesABadTimeAndAnUnknownModelInOneLine() throws Exception {
+    var bad = run("registry", "history", MODEL, "--at", "yesterday");
+    assertEquals("1", bad[0], bad[2]);
+    assertEquals("esteira: error: registry history: --at 'yesterday' is not a time (use 2026-03-01T12:30:00Z, "
+        + "2026-03-01T12:30 in UTC, or 2026-03-01)", bad[2].strip());
+    var unknown = run("registry", "history", "nobody");
+    assertEquals("1", unknown[0]);
+    assertEquals("esteira: error: unknown model 'nobody': no version registered", unknown[2].strip());
+  }
+
+  /** The CLI in this JVM: exit code, stdout, stderr. */
+  static String[] run(String... args) {
+    java.util.List<String> all = new ArrayList<>(List.of("--lakehouse", lake.root(), "-q", "--conf-dir",
+        dev.esteira.testing.TestSpark.confDir().toString()));
+    all.addAll(List.of(args));
+    var out = System.out;
+    var err = System.err;
+    var o = new java.io.ByteArrayOutputStream();
+    var e = new java.io.ByteArrayOutputStream();
+    try {
+      System.setOut(new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8));
+      System.setErr(new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8));
+      int code = dev.esteira.cli.Main.execute(all.toArray(new String[0]));
+      return new String[] {String.valueOf(code), o.toString(java.nio.charset.StandardCharsets.UTF_8),
+          e.toString(java.nio.charset.StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  static String cli(String... args) {
+    String[] r = run(args);
+    assertEquals("0", r[0], r[2]);
+    return r[1];
   }
 }
