@@ -267,6 +267,35 @@ class TasksTest {
   }
 
   @Test
+  void theExplainJobStoresContributionsThatAddUpToThePipelinesPredictions() {
+    dev.esteira.jobs.Job job = dev.esteira.jobs.Jobs.get("explain");
+    var params = dev.esteira.jobs.JobParams.of(job, Map.of("model", "house_price", "batch", "reference", "rows", "2"), "test");
+    dev.esteira.jobs.JobOutput out = job.run(TestSpark.context(lake), params);
+    var batch = datasets.readBatch("houses", "reference");
+    Map<String, Double> expected = new HashMap<>();
+    for (Row row : registry.load(registry.version("house_price", 1)).transform(batch.frame())
+        .select("house_id", "prediction").collectAsList()) {
+      expected.put(row.getString(0), row.getDouble(1));
+    }
+    var store = new dev.esteira.explain.ExplanationStore(lake);
+    List<dev.esteira.explain.ExplanationStore.Explanation> rows = store.rows("house_price", 1, "reference", -1);
+    assertEquals(expected.size(), rows.size());
+    for (var e : rows) {
+      assertEquals(expected.get(e.rowId()), e.outputValue(), 1e-9, "the model's own prediction");
+      double sum = e.baseValue();
+      for (double c : e.contributions().values()) {
+        sum += c;
+      }
+      assertEquals(e.outputValue(), sum, 1e-9, "contributions add up to the prediction");
+      assertEquals(java.util.Set.of("area_m2", "rooms", "age_years", "distance_km", "neighbourhood"),
+          e.contributions().keySet(), "one contribution per declared column, one-hot slots summed");
+    }
+    assertEquals("linear", out.data().get("method"));
+    assertTrue(out.message().contains("largest mean |contribution|: "), out.message());
+    assertEquals(2, out.message().lines().filter(l -> l.startsWith("  row ")).count(), out.message());
+  }
+
+  @Test
   void clusteringTrainsGatesAndScoresWithSilhouetteAndCostEqualToAHandComputation() {
     DatasetSpec ds = DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "customers");
     datasets.ingest(ds, customers.resolve("reference.csv").toString(), null, "reference");

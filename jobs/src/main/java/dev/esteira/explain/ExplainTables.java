@@ -1,0 +1,33 @@
+package dev.esteira.explain;
+
+import static org.apache.spark.sql.types.DataTypes.*;
+
+import dev.esteira.lake.MetaTable;
+import java.util.List;
+import org.apache.spark.sql.types.StructType;
+
+/** The tables the {@code explain} package owns. */
+public final class ExplainTables {
+  private ExplainTables() {}
+
+  /** Per-prediction contributions, keyed like {@code predictions}. */
+  public static final MetaTable EXPLANATIONS =
+      new MetaTable(
+          "explanations",
+          new StructType()
+              .add("model", StringType, false)
+              .add("version", IntegerType, false)
+              .add("dataset", StringType, false)
+              .add("dataset_version", LongType, false)
+              .add("batch", StringType, false)
+              .add("row_id", StringType, false)
+              .add("method", StringType, false)
+              .add("output", StringType, false)
+              .add("base_value", DoubleType, false)
+              .add("output_value", DoubleType, false)
+              .add("contributions", createMapType(StringType, DoubleType, false), false)
+              .add("explained_at", TimestampType, false),
+          List.of("model", "version", "batch", "row_id"),
+          "one row per explained row and model version: each feature column's contribution to the output; partitioned by batch",
+          List.of("batch"));
+}
