@@ -296,6 +296,46 @@ class TasksTest {
   }
 
   @Test
+  void importanceIsStoredShownInTheCardAndAShiftedBatchRaisesAttributionDrift() throws Exception {
+    dev.esteira.jobs.Job job = dev.esteira.jobs.Jobs.get("importance");
+    dev.esteira.jobs.JobOutput out = job.run(TestSpark.context(lake),
+        dev.esteira.jobs.JobParams.of(job, Map.of("model", "house_price"), "test"));
+    var holdout = new dev.esteira.explain.ImportanceStore(lake)
+        .of("house_price", houseRun.runId(), dev.esteira.explain.ImportanceStore.HOLDOUT);
+    assertEquals(List.of(1, 2, 3, 4, 5), holdout.stream().map(e -> e.rank()).toList());
+    for (var e : holdout) {
+      assertEquals("rmse", e.metric());
+      assertTrue(e.importanceLow() <= e.importance() && e.importance() <= e.importanceHigh(), e.toString());
+      assertEquals("abs_coefficient", e.modelImportanceKind());
+    }
+    String top = holdout.get(0).column();
+    assertTrue(out.message().contains("1. " + top), out.message());
+    String card = dev.esteira.report.ModelCard.markdown(dev.esteira.report.ModelCard.build(lake, registry,
+        registry.version("house_price", 1), spec("house_price")));
+    assertTrue(card.contains("## Feature importance (holdout)") && card.contains("| 1 | " + top + " |"), card);
+
+    // On purpose: a batch where the top column never varies, so the model cannot lean on it there.
+    List<String> lines = Files.readAllLines(houses.resolve("reference.csv"));
+    int at = List.of(lines.get(0).split(",")).indexOf(top);
+    String constant = lines.get(1).split(",")[at];
+    List<String> shifted = new ArrayList<>(List.of(lines.get(0)));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",");
+      cells[at] = constant;
+      shifted.add(String.join(",", cells));
+    }
+    Path csv = TestSpark.newDir("houses-shifted").resolve("shifted.csv");
+    Files.write(csv, shifted);
+    datasets.ingest(DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "houses"), csv.toString(), null, "shifted");
+    dev.esteira.jobs.JobOutput drift = job.run(TestSpark.context(lake),
+        dev.esteira.jobs.JobParams.of(job, Map.of("model", "house_price", "batch", "shifted"), "test"));
+    assertEquals(true, drift.data().get("attribution_drift"), drift.message());
+    assertEquals(1, drift.events().size());
+    assertEquals("attribution:house_price:v1", drift.events().get(0).subject());
+    assertTrue(drift.alerts().get(0).contains(top + " rank 1→5"), drift.alerts().toString());
+  }
+
+  @Test
   void clusteringTrainsGatesAndScoresWithSilhouetteAndCostEqualToAHandComputation() {
     DatasetSpec ds = DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "customers");
     datasets.ingest(ds, customers.resolve("reference.csv").toString(), null, "reference");
