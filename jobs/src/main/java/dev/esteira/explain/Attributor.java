@@ -28,8 +28,19 @@ public interface Attributor extends Serializable {
   /** The model's output for {@code x}, computed the model's own way (not from the contributions). */
   double predict(double[] x);
 
-  /** {@code w·x + b}: each slot contributes its coefficient times its (standardised) value. */
-  record Linear(double[] coefficients, double intercept, String output) implements Attributor {
+  /**
+   * {@code w·x + b}, each slot measured from its training mean {@code m}: slot j contributes
+   * {@code w_j (x_j − m_j)} and the base is {@code b + w·m}, the output at the average row. These are the
+   * exact Shapley values of a linear model with features taken as independent; they add up to
+   * {@code w·x + b} exactly.
+   */
+  record Linear(double[] coefficients, double intercept, double[] center, String output) implements Attributor {
+    public Linear {
+      if (center.length != coefficients.length) {
+        throw new IllegalArgumentException("one centre per coefficient");
+      }
+    }
+
     @Override
     public String method() {
       return "linear";
@@ -37,14 +48,18 @@ public interface Attributor extends Serializable {
 
     @Override
     public double base() {
-      return intercept;
+      double b = intercept;
+      for (int j = 0; j < coefficients.length; j++) {
+        b += coefficients[j] * center[j];
+      }
+      return b;
     }
 
     @Override
     public double[] contributions(double[] x) {
       double[] c = new double[coefficients.length];
       for (int j = 0; j < c.length; j++) {
-        c[j] = coefficients[j] * x[j];
+        c[j] = coefficients[j] * (x[j] - center[j]);
       }
       return c;
     }

@@ -39,7 +39,7 @@ public final class Attributors {
     Transformer[] stages = pipeline.stages();
     Transformer model = stages[stages.length - 1];
     Slots slots = slots(spec, stages);
-    Attributor attributor = attributor(spec.name(), model);
+    Attributor attributor = attributor(spec.name(), model, center(stages));
     int width = model instanceof org.apache.spark.ml.PredictionModel<?, ?> p ? p.numFeatures() : -1;
     if (width != slots.size()) {
       throw new EsteiraException("model '" + spec.name() + "': its feature vector has " + width + " slots, the spec's "
@@ -74,15 +74,37 @@ public final class Attributors {
     return Slots.of(widths);
   }
 
-  static Attributor attributor(String modelName, Transformer model) {
+  /**
+   * The training mean of each slot of the model's feature vector: the scaler's mean divided by its
+   * standard deviation (a slot with none is scaled to 0, so its mean is 0); null without a scaler.
+   */
+  static double[] center(Transformer[] stages) {
+    for (Transformer t : stages) {
+      if (t instanceof org.apache.spark.ml.feature.StandardScalerModel scaler) {
+        double[] mean = scaler.mean().toArray();
+        double[] std = scaler.std().toArray();
+        double[] c = new double[mean.length];
+        for (int j = 0; j < c.length; j++) {
+          double m = scaler.getWithMean() ? 0 : mean[j];
+          c[j] = scaler.getWithStd() ? (std[j] != 0 ? m / std[j] : 0) : m;
+        }
+        return c;
+      }
+    }
+    return null;
+  }
+
+  static Attributor attributor(String modelName, Transformer model, double[] center) {
     if (model instanceof LogisticRegressionModel lr) {
       if (lr.numClasses() != 2) {
         throw new EsteiraException("model '" + modelName + "': contributions of a multinomial logistic regression are not supported");
       }
-      return new Attributor.Linear(lr.coefficients().toArray(), lr.intercept(), "log_odds");
+      double[] w = lr.coefficients().toArray();
+      return new Attributor.Linear(w, lr.intercept(), center == null ? new double[w.length] : center, "log_odds");
     }
     if (model instanceof LinearRegressionModel lin) {
-      return new Attributor.Linear(lin.coefficients().toArray(), lin.intercept(), "prediction");
+      double[] w = lin.coefficients().toArray();
+      return new Attributor.Linear(w, lin.intercept(), center == null ? new double[w.length] : center, "prediction");
     }
     if (model instanceof RandomForestClassificationModel rf) {
       return forest(rf.trees(), rf.numFeatures(), true, "probability");

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Contributions of real MLlib pipelines (imputer, indexer, one-hot, assembler, scaler, model) fitted on a
  * tiny generated table: for every row they add up to what MLlib itself outputs (logistic and GBT margin,
  * forest probability, regression prediction), and the logistic ones equal a hand computation from the
- * raw values (coefficient × value / training standard deviation; a category's one-hot slot).
+ * raw values (coefficient × distance from the training mean / training standard deviation, a category's
+ * one-hot slots together).
  */
 class ContributionsTest {
   static Dataset<Row> data;
@@ -123,7 +124,7 @@ class ContributionsTest {
   }
 
   @Test
-  void logisticContributionsAreCoefficientTimesStandardisedValueAndSumToTheMargin() {
+  void logisticContributionsAreCoefficientTimesStandardisedDistanceFromTheMeanAndSumToTheMargin() {
     ModelSpec spec = spec(Task.CLASSIFICATION, "logistic_regression", Map.of("max_iter", 20));
     PipelineModel model = assertSumsToModelOutput(spec, "log_odds", "rawPrediction", 1);
     LogisticRegressionModel lr = (LogisticRegressionModel) model.stages()[model.stages().length - 1];
@@ -139,11 +140,12 @@ class ContributionsTest {
       }
     }
     double[] sd = new double[5];
+    double[] mean = new double[5];
     for (int j = 0; j < 5; j++) {
-      double mean = java.util.Arrays.stream(cols[j]).average().orElseThrow();
+      mean[j] = java.util.Arrays.stream(cols[j]).average().orElseThrow();
       double ss = 0;
       for (double v : cols[j]) {
-        ss += (v - mean) * (v - mean);
+        ss += (v - mean[j]) * (v - mean[j]);
       }
       sd[j] = Math.sqrt(ss / (raw.size() - 1));
     }
@@ -151,8 +153,13 @@ class ContributionsTest {
     List<Row> transformed = features();
     for (int i = 0; i < raw.size(); i++) {
       Row r = raw.get(i);
-      int k = List.of("a", "b", "c").indexOf(r.getString(3));
-      double[] byHand = {w[0] * r.getDouble(1) / sd[0], w[1] * r.getDouble(2) / sd[1], w[2 + k] / sd[2 + k]};
+      // Each slot's coefficient times its distance from the training mean, in standard deviations; the
+      // category's three indicator slots together (the unseen-value slot is 0 in every row).
+      double category = 0;
+      for (int j = 2; j < 5; j++) {
+        category += w[j] * (cols[j][i] - mean[j]) / sd[j];
+      }
+      double[] byHand = {w[0] * (r.getDouble(1) - mean[0]) / sd[0], w[1] * (r.getDouble(2) - mean[1]) / sd[1], category};
       double[] got = e.slots().byColumn(e.attributor().contributions(transformed.get(i).<Vector>getAs("features").toArray()));
       assertArrayEquals(byHand, got, 1e-9, "row " + i);
     }

@@ -137,10 +137,13 @@ class TreeShapTest {
   }
 
   @Test
-  void linearContributionsAreCoefficientTimesValueAndSumToTheMargin() {
-    Attributor.Linear lin = new Attributor.Linear(new double[] {2, -0.5, 0}, 1.25, "log_odds");
+  void linearContributionsAreCoefficientTimesDistanceFromTheMeanAndSumToTheMargin() {
+    Attributor.Linear lin = new Attributor.Linear(new double[] {2, -0.5, 0}, 1.25, new double[] {1, 0, 7}, "log_odds");
     double[] x = {3, 4, 100};
-    assertArrayEquals(new double[] {6, -2, 0}, lin.contributions(x));
+    // 2·(3−1), −0.5·(4−0), 0·(100−7); base 1.25 + 2·1 + 0 + 0.
+    assertArrayEquals(new double[] {4, -2, 0}, lin.contributions(x));
+    assertEquals(3.25, lin.base(), 1e-15);
     assertEquals(1.25 + 6 - 2, lin.predict(x), 1e-15);
+    assertEquals(lin.predict(x), lin.base() + 4 - 2, 1e-15);
   }
 }
