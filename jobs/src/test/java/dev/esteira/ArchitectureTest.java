@@ -41,12 +41,14 @@ class ArchitectureTest {
       Map.entry("registry", Set.of("config", "lake", "data", "ml")),
       Map.entry("monitor", Set.of("config", "lake", "data", "ml", "registry")),
       Map.entry("scoring", Set.of("config", "lake", "data", "ml", "registry", "monitor")),
+      Map.entry("explain", Set.of("config", "lake", "data", "ml", "registry", "monitor")),
       Map.entry("ct", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring")),
-      Map.entry("report", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring")),
-      Map.entry("jobs", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring", "ct", "report", "alerts")),
+      Map.entry("report", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring", "explain")),
+      Map.entry("jobs", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring", "ct", "report", "alerts",
+          "explain")),
       Map.entry("workflow", Set.of("config", "lake", "jobs", "alerts")),
       Map.entry("cli", Set.of("config", "lake", "data", "ml", "registry", "monitor", "scoring", "ct", "report",
-          "jobs", "workflow", "airflow", "demo", "alerts"))));
+          "jobs", "workflow", "airflow", "demo", "alerts", "explain"))));
 
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.esteira\\.([a-z]+)\\.");
 

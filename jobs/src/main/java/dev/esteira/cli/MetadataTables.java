@@ -20,7 +20,8 @@ final class MetadataTables {
           DatasetTables.DATASET_VERSIONS, RunTables.RUNS, RegistryTables.TRANSITIONS, RegistryTables.MODELS,
           PredictionTables.PREDICTIONS, MonitorTables.PROFILES, MonitorTables.DRIFT_METRICS,
           WorkflowTables.WORKFLOW_RUNS, dev.esteira.monitor.PerformanceTables.PERFORMANCE,
-          dev.esteira.alerts.AlertTables.DELIVERIES);
+          dev.esteira.alerts.AlertTables.DELIVERIES, dev.esteira.explain.ExplainTables.EXPLANATIONS,
+          dev.esteira.explain.ExplainTables.FEATURE_IMPORTANCE);
 
   static Optional<MetaTable> named(String name) {
     return ALL.stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst();

@@ -13,7 +13,8 @@ public final class Jobs {
     for (Job job :
         List.of(new IngestJob(), new ValidateJob(), new TrainJob(), new RegisterJob(), new PromoteJob(),
             new ScoreJob(), new ProfileJob(), new DriftJob(), new PerformanceJob(), new PolicyJob(),
-            new RetrainJob(), new ShadowScoreJob(), new ChallengeJob())) {
+            new RetrainJob(), new ShadowScoreJob(), new ChallengeJob(), new ExplainJob(),
+            new ImportanceJob())) {
       ALL.put(job.name(), job);
     }
   }

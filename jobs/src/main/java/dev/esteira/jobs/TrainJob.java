@@ -36,6 +36,8 @@ public final class TrainJob implements Job {
     }
     var data = new Datasets(ctx.lake()).readBatch(spec.dataset(), batch);
     Trainer.TrainResult r = new Trainer(ctx.lake(), ctx.progress()).train(spec, data, p.flag("force"));
+    // Global importance on the holdout, once per run (a reused run keeps the importances it has).
+    var importance = new dev.esteira.explain.Importances(ctx.lake(), ctx.progress()).onHoldout(spec, r.run(), data.frame());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("run_id", r.run().runId());
     out.put("model", spec.name());
@@ -43,6 +45,7 @@ public final class TrainJob implements Job {
     out.put("dataset_version", r.run().datasetVersion());
     out.put("metrics", r.run().metrics());
     out.put("reused", r.reused());
+    out.put("importance", importance.stream().map(e -> e.column()).toList());
     String msg =
         (r.reused() ? "run " + r.run().runId() + " already exists for these inputs"
                     : "trained " + spec.name() + " as run " + r.run().runId())

@@ -93,10 +93,8 @@ public final class Trainer {
     Task task = spec.task();
     requireColumns(spec, frame, batch);
     long seed = spec.split().seed();
-    Dataset<Row> labelled = task.supervised()
-        ? frame.where(col(spec.label()).isNotNull()).withColumn("label", col(spec.label()).cast("double"))
-        : frame;
-    Column inTrain = seededFraction(spec.id(), seed).lt(spec.split().train());
+    Dataset<Row> labelled = labelled(spec, frame);
+    Column inTrain = inTrain(spec);
     Dataset<Row> train = labelled.where(inTrain).cache();
     Dataset<Row> holdout = labelled.where(not(inTrain)).cache();
     long trainRows = train.count();
@@ -142,6 +140,22 @@ public final class Trainer {
             Timestamp.from(started), Timestamp.from(ended), ended.toEpochMilli() - started.toEpochMilli());
     Runs.save(lake, run);
     return new TrainResult(run, false);
+  }
+
+  /** The rows a supervised spec learns from (label not null, as a double {@code label}); all rows otherwise. */
+  public static Dataset<Row> labelled(ModelSpec spec, Dataset<Row> frame) {
+    return spec.task().supervised()
+        ? frame.where(col(spec.label()).isNotNull()).withColumn("label", col(spec.label()).cast("double"))
+        : frame;
+  }
+
+  /** The holdout of a training batch: its labelled rows outside the seeded training fraction. */
+  public static Dataset<Row> holdout(ModelSpec spec, Dataset<Row> frame) {
+    return labelled(spec, frame).where(not(inTrain(spec)));
+  }
+
+  private static Column inTrain(ModelSpec spec) {
+    return seededFraction(spec.id(), spec.split().seed()).lt(spec.split().train());
   }
 
   /** The file in a model artifact that keeps the spec it was trained with (so it travels with the model). */

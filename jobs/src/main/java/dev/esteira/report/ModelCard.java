@@ -157,6 +157,25 @@ public final class ModelCard {
     lineage.put("registered_at", String.valueOf(v.createdAt()));
     card.put("lineage", lineage);
 
+    // Global importance on the holdout (computed when the version's run was trained; none before #19).
+    List<Map<String, Object>> importance = new ArrayList<>();
+    for (dev.esteira.explain.ImportanceStore.Entry e
+        : new dev.esteira.explain.ImportanceStore(lake).of(v.model(), v.runId(), dev.esteira.explain.ImportanceStore.HOLDOUT)) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("rank", e.rank());
+      row.put("column", e.column());
+      row.put("metric", e.metric());
+      row.put("permutation_importance", e.importance());
+      row.put("low", e.importanceLow());
+      row.put("high", e.importanceHigh());
+      row.put("repeats", e.repeats());
+      row.put("rows", e.rows());
+      row.put("model_importance", e.modelImportance());
+      row.put("model_importance_kind", e.modelImportanceKind());
+      importance.add(row);
+    }
+    card.put("feature_importance", importance);
+
     List<Map<String, Object>> transitions = new ArrayList<>();
     for (Transition t : registry.transitions(v.model())) {
       if (t.version() != v.version()) {
@@ -219,6 +238,23 @@ public final class ModelCard {
     table(md, row("metric", "value", "direction"), ms);
 
     Map<String, Map<String, Double>> slices = (Map<String, Map<String, Double>>) c.get("slice_metrics");
+    List<Map<String, Object>> importance = (List<Map<String, Object>>) c.getOrDefault("feature_importance", List.of());
+    md.append("\n## Feature importance (holdout)\n\n");
+    if (importance.isEmpty()) {
+      md.append("Not computed for this version (`esteira importance --model M --version V` computes it).\n");
+    } else {
+      Map<String, Object> first = importance.get(0);
+      md.append("Permutation importance: how much ").append(first.get("metric")).append(" worsens when the column is "
+          + "shuffled (mean and range over ").append(first.get("repeats")).append(" shuffles of ").append(first.get("rows"))
+          .append(" holdout rows); the model's own importance where MLlib has one (")
+          .append(first.get("model_importance_kind") == null ? "none" : first.get("model_importance_kind")).append(").\n\n");
+      List<List<Object>> irows = new ArrayList<>();
+      for (Map<String, Object> r : importance) {
+        irows.add(row(r.get("rank"), r.get("column"), num((Double) r.get("permutation_importance")),
+            "[" + num((Double) r.get("low")) + ", " + num((Double) r.get("high")) + "]", num((Double) r.get("model_importance"))));
+      }
+      table(md, row("rank", "column", "importance", "range", "model's own"), irows);
+    }
     md.append("\n## Metrics per slice\n\n");
     if (slices.isEmpty()) {
       md.append("No slices declared.\n");

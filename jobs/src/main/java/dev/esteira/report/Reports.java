@@ -336,6 +336,9 @@ public final class Reports {
 
     b.append("<h3>Metrics (holdout)</h3>")
         .append(rows((List<Map<String, Object>>) c.get("metrics"), "card-metrics", "No metric."));
+    b.append("<h3>Feature importance (holdout)</h3>")
+        .append(rows((List<Map<String, Object>>) c.get("feature_importance"), "card-importance",
+            "Not computed for this version (esteira importance computes it)."));
 
     Map<String, Map<String, Double>> slices = (Map<String, Map<String, Double>>) c.get("slice_metrics");
     b.append("<h3>Metrics per slice</h3>");

@@ -267,6 +267,75 @@ class TasksTest {
   }
 
   @Test
+  void theExplainJobStoresContributionsThatAddUpToThePipelinesPredictions() {
+    dev.esteira.jobs.Job job = dev.esteira.jobs.Jobs.get("explain");
+    var params = dev.esteira.jobs.JobParams.of(job, Map.of("model", "house_price", "batch", "reference", "rows", "2"), "test");
+    dev.esteira.jobs.JobOutput out = job.run(TestSpark.context(lake), params);
+    var batch = datasets.readBatch("houses", "reference");
+    Map<String, Double> expected = new HashMap<>();
+    for (Row row : registry.load(registry.version("house_price", 1)).transform(batch.frame())
+        .select("house_id", "prediction").collectAsList()) {
+      expected.put(row.getString(0), row.getDouble(1));
+    }
+    var store = new dev.esteira.explain.ExplanationStore(lake);
+    List<dev.esteira.explain.ExplanationStore.Explanation> rows = store.rows("house_price", 1, "reference", -1);
+    assertEquals(expected.size(), rows.size());
+    for (var e : rows) {
+      assertEquals(expected.get(e.rowId()), e.outputValue(), 1e-9, "the model's own prediction");
+      double sum = e.baseValue();
+      for (double c : e.contributions().values()) {
+        sum += c;
+      }
+      assertEquals(e.outputValue(), sum, 1e-9, "contributions add up to the prediction");
+      assertEquals(java.util.Set.of("area_m2", "rooms", "age_years", "distance_km", "neighbourhood"),
+          e.contributions().keySet(), "one contribution per declared column, one-hot slots summed");
+    }
+    assertEquals("linear", out.data().get("method"));
+    assertTrue(out.message().contains("largest mean |contribution|: "), out.message());
+    assertEquals(2, out.message().lines().filter(l -> l.startsWith("  row ")).count(), out.message());
+  }
+
+  @Test
+  void importanceIsStoredShownInTheCardAndAShiftedBatchRaisesAttributionDrift() throws Exception {
+    dev.esteira.jobs.Job job = dev.esteira.jobs.Jobs.get("importance");
+    dev.esteira.jobs.JobOutput out = job.run(TestSpark.context(lake),
+        dev.esteira.jobs.JobParams.of(job, Map.of("model", "house_price"), "test"));
+    var holdout = new dev.esteira.explain.ImportanceStore(lake)
+        .of("house_price", houseRun.runId(), dev.esteira.explain.ImportanceStore.HOLDOUT);
+    assertEquals(List.of(1, 2, 3, 4, 5), holdout.stream().map(e -> e.rank()).toList());
+    for (var e : holdout) {
+      assertEquals("rmse", e.metric());
+      assertTrue(e.importanceLow() <= e.importance() && e.importance() <= e.importanceHigh(), e.toString());
+      assertEquals("abs_coefficient", e.modelImportanceKind());
+    }
+    String top = holdout.get(0).column();
+    assertTrue(out.message().contains("1. " + top), out.message());
+    String card = dev.esteira.report.ModelCard.markdown(dev.esteira.report.ModelCard.build(lake, registry,
+        registry.version("house_price", 1), spec("house_price")));
+    assertTrue(card.contains("## Feature importance (holdout)") && card.contains("| 1 | " + top + " |"), card);
+
+    // On purpose: a batch where the top column never varies, so the model cannot lean on it there.
+    List<String> lines = Files.readAllLines(houses.resolve("reference.csv"));
+    int at = List.of(lines.get(0).split(",")).indexOf(top);
+    String constant = lines.get(1).split(",")[at];
+    List<String> shifted = new ArrayList<>(List.of(lines.get(0)));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",");
+      cells[at] = constant;
+      shifted.add(String.join(",", cells));
+    }
+    Path csv = TestSpark.newDir("houses-shifted").resolve("shifted.csv");
+    Files.write(csv, shifted);
+    datasets.ingest(DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "houses"), csv.toString(), null, "shifted");
+    dev.esteira.jobs.JobOutput drift = job.run(TestSpark.context(lake),
+        dev.esteira.jobs.JobParams.of(job, Map.of("model", "house_price", "batch", "shifted"), "test"));
+    assertEquals(true, drift.data().get("attribution_drift"), drift.message());
+    assertEquals(1, drift.events().size());
+    assertEquals("attribution:house_price:v1", drift.events().get(0).subject());
+    assertTrue(drift.alerts().get(0).contains(top + " rank 1→5"), drift.alerts().toString());
+  }
+
+  @Test
   void clusteringTrainsGatesAndScoresWithSilhouetteAndCostEqualToAHandComputation() {
     DatasetSpec ds = DatasetSpec.load(TestSpark.confDir().resolve("datasets"), "customers");
     datasets.ingest(ds, customers.resolve("reference.csv").toString(), null, "reference");
