@@ -8,6 +8,6 @@ public final class RegistryFixtures {
   private RegistryFixtures() {}
 
   public static void register(Lakehouse lake, ModelVersion... versions) {
-    lake.append(RegistryTables.MODELS, Arrays.stream(versions).map(RegistryTables::registrationRow).toList());
+    lake.append(RegistryTables.MODELS, Arrays.stream(versions).map(v -> RegistryTables.registrationRow(v, lake.root())).toList());
   }
 }

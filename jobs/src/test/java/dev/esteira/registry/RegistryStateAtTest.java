@@ -37,8 +37,8 @@ class RegistryStateAtTest {
     ModelVersion v2 = ModelVersionsViewTest.registration(MODEL, 2);
     // Another model's rows in the same commits: they must not leak into this model's state.
     ModelVersion other = ModelVersionsViewTest.registration("other", 1);
-    lake.append(RegistryTables.MODELS, List.of(RegistryTables.registrationRow(v1), RegistryTables.registrationRow(v2),
-        RegistryTables.registrationRow(other)));
+    lake.append(RegistryTables.MODELS, List.of(RegistryTables.registrationRow(v1, lake.root()),
+        RegistryTables.registrationRow(v2, lake.root()), RegistryTables.registrationRow(other, lake.root())));
     commit(1, T1,
         Transition.stageChange(v1, Stage.NONE, Stage.STAGING, true, "ana", "first", List.of(), at(T1)),
         Transition.stageChange(other, Stage.NONE, Stage.PRODUCTION, true, "ana", null, List.of(), at(T1)));
