@@ -24,6 +24,11 @@ final class InProcessCli {
   /** The CLI with exactly these arguments (no lakehouse, conf or -q added). */
   static synchronized CommandLineTest.Result runExactly(String... all) {
     TestSpark.spark();
+    return capture(all);
+  }
+
+  /** The CLI with exactly these arguments, starting no Spark of its own (for commands that need none). */
+  static synchronized CommandLineTest.Result capture(String... all) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream o = new ByteArrayOutputStream();

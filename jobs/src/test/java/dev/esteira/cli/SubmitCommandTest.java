@@ -3,9 +3,6 @@ package dev.esteira.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.esteira.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,21 +18,8 @@ class SubmitCommandTest {
     return TestSpark.confDir().toAbsolutePath().toString();
   }
 
-  /** Main.execute with stdout and stderr captured. */
   private static CommandLineTest.Result cli(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new CommandLineTest.Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+    return InProcessCli.capture(args);
   }
 
   /** Runs the command as a cluster-mode driver would see itself (spark-submit's system property). */
