@@ -340,7 +340,7 @@ else
   fail "night 01 with esteira submit (exit $RC)"
   show_err cluster_night_01 30
 fi
-if [[ -s "$LOGS/killed_executor" ]] && grep -q "finished with state [A-Z]* exitStatus 137" "$TMP/cluster/"worker*.log; then
+if [[ -s "$LOGS/killed_executor" ]] && grep -Eq "Executor app-.*finished with state [A-Z]+.*(exitStatus|code) 137" "$TMP/cluster/"worker*.log; then
   ok "an executor (pid $(cat "$LOGS/killed_executor")) was killed mid-night and the night still succeeded"
 else
   fail "no executor was killed during night 01 (or the cluster did not notice)"
