@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 TABLES = ["dataset_versions", "runs", "models", "model_transitions", "predictions", "profiles",
-          "drift_metrics", "workflow_runs", "performance"]
+          "drift_metrics", "workflow_runs", "performance", "feature_importance", "explanations"]
 
 # Tables written by appends (MetaTable.newestBy in the Java code): each change of a key is a new row and
 # the newest by the stamp column is current; the view shows that row only, as `esteira sql` does.

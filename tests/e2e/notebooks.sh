@@ -58,6 +58,9 @@ UNION ALL SELECT 'lineage_rows', CAST(count(*) AS STRING) FROM models
 UNION ALL SELECT 'accepted_stage_moves', CAST(count(*) AS STRING) FROM model_transitions WHERE accepted AND kind = 'stage'
 UNION ALL SELECT 'refused_moves', CAST(count(*) AS STRING) FROM model_transitions WHERE NOT accepted
 UNION ALL SELECT 'workflow_step_rows', CAST(count(*) AS STRING) FROM workflow_runs WHERE step <> '*'
+UNION ALL SELECT 'top_feature.loan_default', min(fi.column) FROM feature_importance fi JOIN model_versions mv
+  ON fi.model = mv.model AND fi.run_id = mv.run_id
+  WHERE mv.model = 'loan_default' AND mv.stage = 'production' AND fi.sample = 'holdout' AND fi.rank = 1
 SQL
 )"
 (
