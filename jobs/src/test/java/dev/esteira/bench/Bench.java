@@ -43,6 +43,10 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code runlog}: one write of the run log (a step's change of state) as it is made (a Delta Kernel
  *       append to {@code workflow_runs}) and as it was made before (a Spark {@code replaceWhere} on the key
  *       of a table of the same schema), interleaved in this warm JVM, ROWS writes each.</li>
+ *   <li>{@code explain}: on ROWS × COLS (half numeric, half categorical) with a generated label, a
+ *       logistic regression and a 20-tree random forest fitted on a sample, then each one's permutation
+ *       importance on all the rows (its one Spark pass, the shuffles on the driver) and the per-prediction
+ *       contributions of every row (the explain job's rows, written to Spark's no-op sink).</li>
  * </ul>
  * Arguments: {@code DIR SECTION ROWS COLS} ; the parquet inputs go to DIR/data.
  */
@@ -68,6 +72,7 @@ public final class Bench {
       case "wide" -> wide(spark, lake, config, dir, rows, cols, conf);
       case "growth" -> growth(spark, lake, config, dir, rows, cols);
       case "runlog" -> runlog(lake, (int) rows);
+      case "explain" -> explain(spark, dir, rows, cols);
       default -> throw new IllegalArgumentException("unknown section " + section);
     }
     spark.stop();
@@ -336,5 +341,52 @@ public final class Bench {
         + kernel.get(kernel.size() * 9 / 10) + "; how workflow_runs is written)");
     System.out.println("runlog.spark_replace_median_ms=" + spark.get(spark.size() / 2) + "  (p90 "
         + spark.get(spark.size() * 9 / 10) + "; how it was written before: replaceWhere on the key)");
+  }
+
+  static void explain(SparkSession spark, Path dir, long rows, int cols) throws java.io.IOException {
+    Path data = write(spark, dir, "wide-ref-" + rows + "x" + cols, rows, cols, 1, false);
+    // A label that depends on a numeric and a categorical column, with noise: both matter, most do not.
+    Dataset<Row> frame = spark.read().parquet(data.toString())
+        .withColumn("label", when(col("n0").multiply(rand(7).plus(0.5)).gt(100).or(col("s1").equalTo("v3")), 1.0)
+            .otherwise(0.0));
+    List<String> numeric = new ArrayList<>();
+    List<String> categorical = new ArrayList<>();
+    for (String c : frame.columns()) {
+      if (c.startsWith("n")) {
+        numeric.add(c);
+      } else if (c.startsWith("s")) {
+        categorical.add(c);
+      }
+    }
+    Path models = Files.createDirectories(dir.resolve("explain-specs"));
+    Dataset<Row> sample = frame.sample(false, Math.min(1.0, 20_000.0 / rows), 3).cache();
+    print("explain.rows", rows);
+    print("explain.cols", cols);
+    print("explain.fit_sample_rows", sample.count());
+    for (String[] est : new String[][] {
+        {"logistic", "logistic_regression", "{max_iter: 20}"},
+        {"forest", "random_forest", "{num_trees: 20, max_depth: 5}"}}) {
+      String name = "bench_" + est[0];
+      Files.writeString(models.resolve(name + ".yaml"), String.join("\n",
+          "name: " + name, "task: classification", "dataset: wide", "id: row_id", "label: label",
+          "features:", "  numeric: [" + String.join(", ", numeric) + "]",
+          "  categorical: [" + String.join(", ", categorical) + "]",
+          "estimator:", "  type: " + est[1], "  params: " + est[2], "split: {train: 0.8, seed: 42}", ""));
+      dev.esteira.ml.ModelSpec spec = dev.esteira.ml.ModelSpec.load(models, name);
+      org.apache.spark.ml.PipelineModel[] model = new org.apache.spark.ml.PipelineModel[1];
+      print("explain." + est[0] + ".fit_s", seconds(() -> model[0] = dev.esteira.ml.ModelPipelines.build(spec,
+          dev.esteira.ml.Estimators.create(spec.task(), spec.estimator(), 42)).fit(sample)));
+      print("explain." + est[0] + ".importance_s", seconds(() -> dev.esteira.explain.GlobalImportance.compute(
+          spec, model[0], frame, "bench", "holdout", dev.esteira.explain.Importances.metric(spec), 42)));
+      dev.esteira.registry.ModelVersion version = new dev.esteira.registry.ModelVersion(name, 1, "bench", null, null,
+          null, "wide", 1L, "bench", null, null, null, dev.esteira.registry.Stage.NONE, null, null, null);
+      dev.esteira.data.DatasetVersion batch = new dev.esteira.data.DatasetVersion("wide", 1, "bench", null, rows,
+          null, null, null, "parquet", null, null, List.of(), null);
+      double contributions = seconds(() -> dev.esteira.explain.Explainer.rows(spec, version, model[0],
+              dev.esteira.explain.Attributors.of(spec, model[0]), new Datasets.VersionedFrame(frame, batch))
+          .write().format("noop").mode(SaveMode.Overwrite).save());
+      print("explain." + est[0] + ".contributions_s", contributions);
+      print("explain." + est[0] + ".contributions_rows_per_s", rows / contributions);
+    }
   }
 }
