@@ -10,11 +10,8 @@ import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
@@ -58,15 +55,10 @@ public final class Explainer {
   public static Dataset<Row> rows(ModelSpec spec, ModelVersion version, PipelineModel model,
       Attributors.Explained explained, VersionedFrame data) {
     Dataset<Row> frame = data.frame();
-    Set<String> have = new HashSet<>(Arrays.asList(frame.columns()));
-    List<String> needed = new ArrayList<>(spec.features().all());
-    needed.add(spec.id());
-    for (String c : needed) {
-      if (!have.contains(c)) {
-        throw new EsteiraException("cannot explain dataset '" + data.version().dataset() + "' batch '"
-            + data.version().batch() + "' with " + spec.name() + ": missing column '" + c + "'");
-      }
-    }
+    spec.missingInput(frame.columns()).ifPresent(c -> {
+      throw new EsteiraException("cannot explain dataset '" + data.version().dataset() + "' batch '"
+          + data.version().batch() + "' with " + spec.name() + ": missing column '" + c + "'");
+    });
     Slots slots = explained.slots();
     Attributor attributor = explained.attributor();
     int n = slots.columns().size();

@@ -49,6 +49,17 @@ public record ModelSpec(
     }
   }
 
+  /**
+   * The first column a model of this spec needs to score a frame (its features, then its id) that is not
+   * among {@code columns}; empty when all are there. Scoring and explaining refuse such a frame alike.
+   */
+  public java.util.Optional<String> missingInput(String[] columns) {
+    Set<String> have = Set.of(columns);
+    List<String> needed = new ArrayList<>(features().all());
+    needed.add(id());
+    return needed.stream().filter(c -> !have.contains(c)).findFirst();
+  }
+
   /** An MLlib estimator by type, with its parameters in snake_case (max_iter for maxIter). */
   public record Estimator(String type, Map<String, Object> params) {
     public Estimator {

@@ -16,9 +16,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
@@ -150,16 +148,11 @@ public final class Scorer {
 
   private Dataset<Row> scored(ModelSpec spec, ModelVersion production, VersionedFrame data) {
     Dataset<Row> frame = data.frame();
-    Set<String> have = new HashSet<>(Arrays.asList(frame.columns()));
-    List<String> needed = new ArrayList<>(spec.features().all());
-    needed.add(spec.id());
-    for (String c : needed) {
-      if (!have.contains(c)) {
-        throw new EsteiraException(
-            "cannot score dataset '" + data.version().dataset() + "' batch '" + data.version().batch()
-                + "' with " + spec.name() + ": missing column '" + c + "'");
-      }
-    }
+    spec.missingInput(frame.columns()).ifPresent(c -> {
+      throw new EsteiraException(
+          "cannot score dataset '" + data.version().dataset() + "' batch '" + data.version().batch()
+              + "' with " + spec.name() + ": missing column '" + c + "'");
+    });
     PipelineModel model = registry.load(production);
     List<Column> features = new ArrayList<>();
     for (String c : spec.features().all()) {
