@@ -1,6 +1,7 @@
 package dev.esteira.cli;
 
 import dev.esteira.EsteiraException;
+import dev.esteira.lake.StoragePaths;
 import java.nio.file.Path;
 
 /**
@@ -20,16 +21,11 @@ final class DeployMode {
 
   /** Refuses a relative local path in a cluster-mode driver, in one line naming the option and the path. */
   static void requireAbsolute(String what, String path) {
-    if (path == null || !clusterDriver() || hasScheme(path) || Path.of(path).isAbsolute()) {
+    if (path == null || !clusterDriver() || StoragePaths.hasScheme(path) || Path.of(path).isAbsolute()) {
       return;
     }
     throw new EsteiraException(what + " '" + path + "' is relative, and a cluster-mode driver runs in a folder "
         + "of its own on a worker (" + Path.of("").toAbsolutePath() + "): give an absolute path or a URI "
         + "(`esteira submit` makes the paths it is given absolute)");
-  }
-
-  static boolean hasScheme(String path) {
-    // A scheme is letters followed by ':' (file:, hdfs:, s3a:); a Windows drive letter is not one here.
-    return path.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*");
   }
 }

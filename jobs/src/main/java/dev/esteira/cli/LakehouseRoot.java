@@ -42,8 +42,8 @@ final class LakehouseRoot {
         return Paths.get(root.substring(5));
       }
     }
-    // Windows drive letters aside, a scheme is letters followed by ':' (hdfs:, s3a:, abfss:).
-    if (root.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+    // A URI (hdfs:, s3a:, abfss:) is checked by its own file system when it is read.
+    if (dev.esteira.lake.StoragePaths.hasScheme(root)) {
       return null;
     }
     return Paths.get(root);

@@ -2,6 +2,7 @@ package dev.esteira.cli;
 
 import dev.esteira.EsteiraException;
 import dev.esteira.lake.ApplicationJar;
+import dev.esteira.lake.StoragePaths;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -227,7 +228,7 @@ final class SubmitCommand extends BaseCommand {
   }
 
   private static boolean existsHere(String path) {
-    if (path.isEmpty() || DeployMode.hasScheme(path)) {
+    if (path.isEmpty() || StoragePaths.hasScheme(path)) {
       return false;
     }
     try {
@@ -240,7 +241,7 @@ final class SubmitCommand extends BaseCommand {
 
   /** A local path made absolute; a URI (hdfs:, s3a:, file:) as given. */
   static String absolute(String path) {
-    return DeployMode.hasScheme(path) ? path : Paths.get(path).toAbsolutePath().normalize().toString();
+    return StoragePaths.hasScheme(path) ? path : Paths.get(path).toAbsolutePath().normalize().toString();
   }
 
   private static String stripSlash(String root) {

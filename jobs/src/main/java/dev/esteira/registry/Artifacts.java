@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
@@ -25,9 +24,6 @@ import org.apache.hadoop.fs.RemoteIterator;
  */
 public final class Artifacts {
   private Artifacts() {}
-
-  /** A URI scheme ({@code file:}, {@code hdfs:}, {@code s3a:}): a stored path with one is absolute. */
-  private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
 
   /**
    * The form {@code models.artifact} stores: the path relative to the lakehouse root when the artifact
@@ -55,7 +51,7 @@ public final class Artifacts {
   }
 
   static boolean isAbsolute(String stored) {
-    return stored.startsWith("/") || SCHEME.matcher(stored).matches();
+    return stored.startsWith("/") || dev.esteira.lake.StoragePaths.hasScheme(stored);
   }
 
   /**
