@@ -1,6 +1,6 @@
-# A real Spark standalone cluster on loopback for the e2e scripts (sourced, never run): one Master and
-# two Workers of the project's own pyspark (SPARK_HOME must be set), each Worker with one core, so that
-# executors (and a cluster-mode driver) run in JVMs of their own. Every process leads its own process
+# A real Spark standalone cluster on loopback for the e2e scripts and bin/bench (sourced, never run): one
+# Master and two Workers (or as many as asked) of the project's own pyspark (SPARK_HOME must be set),
+# each Worker with one core, so that executors (and a cluster-mode driver) run in JVMs of their own. Every process leads its own process
 # group (setsid) and stop_cluster kills the groups, executors and drivers included.
 # Sets CLUSTER_MASTER (spark://127.0.0.1:PORT) and CLUSTER_DIR (logs and the workers' work folders).
 
@@ -9,9 +9,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 CLUSTER_PIDS=()
 
-# start_cluster DIR: starts the Master and two Workers and waits until both Workers are ALIVE.
+# start_cluster DIR [WORKERS]: starts the Master and WORKERS Workers (default 2) and waits until every
+# Worker is ALIVE.
 start_cluster() {
   CLUSTER_DIR="$1"
+  local workers="${2:-2}"
   mkdir -p "$CLUSTER_DIR"
   export SPARK_LOCAL_IP=127.0.0.1 SPARK_LOG_DIR="$CLUSTER_DIR/logs"
   local port ui
@@ -23,7 +25,7 @@ start_cluster() {
     --host 127.0.0.1 --port "$port" --webui-port "$ui" >"$CLUSTER_DIR/master.log" 2>&1 &
   CLUSTER_PIDS+=($!)
   local i
-  for i in 1 2; do
+  for ((i = 1; i <= workers; i++)); do
     # 2.5 GB: room for a 1 GB executor beside a 1 GB cluster-mode driver.
     setsid "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker \
       --host 127.0.0.1 --cores 1 --memory 2500m --webui-port "$(free_port)" \
@@ -33,10 +35,10 @@ start_cluster() {
   local deadline=$((SECONDS + 120)) alive=0
   while (( SECONDS < deadline )); do
     alive="$(curl -s "$CLUSTER_UI/json/" 2>/dev/null | grep -c '"state" : "ALIVE"' || true)"
-    [[ "$alive" -ge 2 ]] && return 0
+    [[ "$alive" -ge "$workers" ]] && return 0
     sleep 2
   done
-  echo "# cluster: $alive of 2 workers alive after 120 s" >&2
+  echo "# cluster: $alive of $workers workers alive after 120 s" >&2
   return 1
 }
 

@@ -43,6 +43,10 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code runlog}: one write of the run log (a step's change of state) as it is made (a Delta Kernel
  *       append to {@code workflow_runs}) and as it was made before (a Spark {@code replaceWhere} on the key
  *       of a table of the same schema), interleaved in this warm JVM, ROWS writes each.</li>
+ *   <li>{@code scale}: the one-pass profile of the wide batch (ROWS × COLS, the {@code wide} section's
+ *       input) on whatever master this JVM was given ({@code -Dspark.master}: local or a standalone
+ *       cluster), after one warm-up pass, median of 3; prints the cores that ran it and cells per
+ *       second per core, from which bin/bench derives the scaling with executors.</li>
  *   <li>{@code explain}: on ROWS × COLS (half numeric, half categorical) with a generated label, a
  *       logistic regression and a 20-tree random forest fitted on a sample, then each one's permutation
  *       importance on all the rows (its one Spark pass, the shuffles on the driver) and the per-prediction
@@ -73,6 +77,7 @@ public final class Bench {
       case "growth" -> growth(spark, lake, config, dir, rows, cols);
       case "runlog" -> runlog(lake, (int) rows);
       case "explain" -> explain(spark, dir, rows, cols);
+      case "scale" -> scale(spark, lake, config, dir, rows, cols);
       default -> throw new IllegalArgumentException("unknown section " + section);
     }
     spark.stop();
@@ -289,6 +294,32 @@ public final class Bench {
     print("wide.drift_s", drift);
     print("wide.total_s", ingest + profile + drift);
     System.out.println("wide.drifted=" + r[0].alertingColumns());
+  }
+
+  static void scale(SparkSession spark, Lakehouse lake, EsteiraConfig config, Path dir, long rows, int cols) {
+    Dataset<Row> frame = spark.read().parquet(write(spark, dir, "wide-ref-" + rows + "x" + cols, rows, cols, 1, false).toString());
+    List<Profiler.Monitored> columns = monitored(frame);
+    Profiler profiler = Monitoring.profiler(lake, config.drift());
+    ColumnProfile.Origin o = new ColumnProfile.Origin("dataset:scale", "scale", "ref", 0, new Timestamp(0));
+    // The warm-up pass also waits for the executors to register (a standalone application's first
+    // job may start before all of them have), so the timed passes run on every core.
+    double first = seconds(() -> profiler.compute(o, frame, columns));
+    double t = median(3, () -> profiler.compute(o, frame, columns));
+    // Local: the N of local[N]. A standalone cluster: one executor per worker, and bin/bench gives each
+    // worker one core (defaultParallelism would say at least 2 there).
+    int executors = spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
+    int cores = SparkSessions.isLocal(spark.sparkContext().master())
+        ? spark.sparkContext().defaultParallelism() : executors;
+    double cells = (double) rows * cols;
+    print("scale.rows", rows);
+    print("scale.cols", cols);
+    print("scale.cores", cores);
+    print("scale.executors", Math.max(0, executors));
+    print("scale.tasks", frame.rdd().getNumPartitions());
+    print("scale.first_pass_s", first);
+    print("scale.profile_s", t);
+    print("scale.cells_per_s", cells / t);
+    print("scale.cells_per_s_per_core", cells / t / cores);
   }
 
   static void growth(SparkSession spark, Lakehouse lake, EsteiraConfig config, Path dir, long rows, int cols) {
