@@ -9,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
@@ -24,67 +23,6 @@ import org.apache.hadoop.fs.RemoteIterator;
  */
 public final class Artifacts {
   private Artifacts() {}
-
-  /**
-   * The form {@code models.artifact} stores: the path relative to the lakehouse root when the artifact
-   * is under it (always, for a registration), so that a lakehouse copied or moved elsewhere (another
-   * folder, bucket or cluster) loads its own copy; an artifact outside the root keeps its absolute URI.
-   * {@code root} is the qualified root of {@link dev.esteira.lake.Lakehouse#root()}.
-   */
-  public static String relativize(String root, String path) {
-    String qualified = path.startsWith("/") && root.startsWith("file:") ? "file:" + path : path;
-    String prefix = root + "/";
-    return qualified.startsWith(prefix) && qualified.length() > prefix.length() ? qualified.substring(prefix.length()) : path;
-  }
-
-  /** The artifact's location for this lakehouse: a stored relative path resolved against {@code root}. */
-  public static String resolve(String root, String stored) {
-    if (isAbsolute(stored)) {
-      return stored;
-    }
-    for (String segment : stored.split("/")) {
-      if (segment.equals("..")) {
-        throw new EsteiraException("model artifact path " + stored + " leaves the lakehouse root " + root);
-      }
-    }
-    return root + "/" + stored;
-  }
-
-  static boolean isAbsolute(String stored) {
-    return stored.startsWith("/") || dev.esteira.lake.StoragePaths.hasScheme(stored);
-  }
-
-  /**
-   * The migrated form of a path stored by schema version 2 (always absolute): relative when under
-   * {@code root}; for a lakehouse copied or moved before the migration (its paths name the old root), the
-   * path's tail from one of its {@code artifacts/} segments, the leftmost whose folder {@code exists}
-   * under this root (loading still checks the SHA-256, so a tail that names other files is refused, not
-   * loaded); else the path unchanged, an artifact outside the lakehouse.
-   */
-  public static String migrated(String root, String stored, Predicate<String> exists) {
-    String relative = relativize(root, stored);
-    if (!isAbsolute(relative)) {
-      return relative;
-    }
-    String path = new Path(stored).toUri().getPath();
-    for (int i = path.indexOf("/artifacts/"); i >= 0; i = path.indexOf("/artifacts/", i + 1)) {
-      String tail = path.substring(i + 1);
-      if (exists.test(root + "/" + tail)) {
-        return tail;
-      }
-    }
-    return stored;
-  }
-
-  /** Whether a folder or file exists, through Hadoop's file system of its URI. */
-  public static boolean exists(Configuration conf, String path) {
-    try {
-      Path p = new Path(path);
-      return p.getFileSystem(conf).exists(p);
-    } catch (IOException e) {
-      throw new EsteiraException("cannot check model artifact " + path + ": " + e.getMessage(), e);
-    }
-  }
 
   public static String sha256(Configuration conf, String dir) {
     try {

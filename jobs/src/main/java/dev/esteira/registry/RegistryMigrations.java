@@ -2,6 +2,7 @@ package dev.esteira.registry;
 
 import dev.esteira.config.Json;
 import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.StoragePaths;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,22 +73,11 @@ final class RegistryMigrations {
 
   /**
    * Schema 2 to 3 of {@code models}: {@code artifact_path} (absolute) becomes {@code artifact}, relative
-   * to the root (see {@link Artifacts#migrated}); the SHA-256 is kept, so loading still refuses files
+   * to the root (see {@link StoragePaths#migrated}); the SHA-256 is kept, so loading still refuses files
    * that are not the registered ones.
    */
   static Dataset<Row> modelsV2toV3(Lakehouse lake, Dataset<Row> old) {
-    var conf = lake.hadoopConfiguration();
-    List<Row> out = new ArrayList<>();
-    for (Row r : old.collectAsList()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (String column : RegistryTables.MODELS.schema().fieldNames()) {
-        m.put(column, column.equals("artifact")
-            ? Artifacts.migrated(lake.root(), r.getAs("artifact_path"), p -> Artifacts.exists(conf, p))
-            : r.getAs(column));
-      }
-      out.add(dev.esteira.lake.Rows.of(RegistryTables.MODELS.schema(), m));
-    }
-    return lake.frame(RegistryTables.MODELS, out);
+    return StoragePaths.migrateToRelative(lake, RegistryTables.MODELS, old, "artifact_path", "artifact");
   }
 
   /** The commit that makes the replayed log agree with the stages schema 1 stored in {@code models}. */

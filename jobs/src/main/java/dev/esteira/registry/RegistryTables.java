@@ -5,6 +5,7 @@ import static org.apache.spark.sql.types.DataTypes.*;
 import dev.esteira.lake.MetaTable;
 import dev.esteira.lake.Migration;
 import dev.esteira.lake.Rows;
+import dev.esteira.lake.StoragePaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,7 +149,7 @@ public final class RegistryTables {
     m.put("model", v.model());
     m.put("version", v.version());
     m.put("run_id", v.runId());
-    m.put("artifact", Artifacts.relativize(root, v.artifactPath()));
+    m.put("artifact", StoragePaths.relativize(root, v.artifactPath()));
     m.put("artifact_sha256", v.artifactSha256());
     m.put("metrics", scala.collection.JavaConverters.mapAsScalaMap(v.metrics()));
     m.put("dataset", v.dataset());
@@ -168,7 +169,7 @@ public final class RegistryTables {
     Map<String, Double> metrics = r.isNullAt(r.fieldIndex("metrics")) ? Map.of() : r.getJavaMap(r.fieldIndex("metrics"));
     return ModelVersion.registration(r.getAs("model"), r.<Integer>getAs("version"))
         .run(r.getAs("run_id"), metrics)
-        .artifact(Artifacts.resolve(root, r.getAs("artifact")), r.getAs("artifact_sha256"))
+        .artifact(StoragePaths.resolve(root, r.getAs("artifact")), r.getAs("artifact_sha256"))
         .trainedOn(r.getAs("dataset"), r.getAs("dataset_version"), r.getAs("batch"))
         .builtBy(r.getAs("config_hash"), r.getAs("code_version"))
         .createdAt(r.getAs("created_at"))

@@ -9,6 +9,8 @@ import dev.esteira.data.DatasetVersion;
 import dev.esteira.data.Datasets;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.lake.MetaTable;
+import dev.esteira.ml.Run;
+import dev.esteira.ml.Runs;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.RegistryTables;
@@ -35,6 +37,7 @@ class LakehouseMigrationTest {
   static List<Row> transitionsV1;
   static List<Row> datasetVersionsV1;
   static long workflowRowsV1;
+  static List<Row> runsV1;
 
   static CommandLineTest.Result run(String... args) {
     return InProcessCli.run(lake, args);
@@ -65,6 +68,7 @@ class LakehouseMigrationTest {
     transitionsV1 = spark.read().format("delta").load(lake.resolve("model_transitions").toString()).collectAsList();
     datasetVersionsV1 = spark.read().format("delta").load(lake.resolve("dataset_versions").toString()).collectAsList();
     workflowRowsV1 = spark.read().format("delta").load(lake.resolve("workflow_runs").toString()).count();
+    runsV1 = spark.read().format("delta").load(lake.resolve("runs").toString()).collectAsList();
   }
 
   @Test
@@ -82,6 +86,7 @@ class LakehouseMigrationTest {
     CommandLineTest.Result migrated = run("lakehouse", "migrate");
     assertEquals(0, migrated.code(), migrated.err());
     assertTrue(migrated.out().contains("models 1 -> 3"), migrated.out());
+    assertTrue(migrated.out().contains("runs 1 -> 3"), migrated.out());
     // Rerunning migrate is a no-op.
     assertTrue(run("lakehouse", "migrate").out().contains("every table is at its current schema version"));
 
@@ -104,6 +109,19 @@ class LakehouseMigrationTest {
       assertEquals(l.root() + tail, v.artifactPath());
       assertEquals(v.artifactSha256(), dev.esteira.registry.Artifacts.sha256(l.hadoopConfiguration(), v.artifactPath()));
       assertEquals(old.<String>getAs("run_id"), v.runId());
+    }
+    // Runs: the same runs, each artifact stored under this lakehouse's root (the fixture's paths name
+    // /tmp/fixture-v1) and resolved to this copy's own files.
+    assertFalse(runsV1.isEmpty());
+    for (Row old : runsV1) {
+      Run run = Runs.find(l, old.getAs("run_id")).orElseThrow();
+      String path = old.getAs("artifact_path");
+      if (path == null) {
+        assertNull(run.artifactPath(), run.runId());
+        continue;
+      }
+      assertEquals(l.root() + path.substring(path.indexOf("/artifacts/")), run.artifactPath(), run.runId());
+      assertTrue(dev.esteira.lake.StoragePaths.exists(l.hadoopConfiguration(), run.artifactPath()), run.artifactPath());
     }
     assertEquals(transitionsV1.size(), registry.transitions("loan_default").size(),
         "every v1 transition is in the log, and none needed reconciling");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.ml.Run;
+import dev.esteira.ml.RunTables;
+import dev.esteira.ml.Runs;
 import dev.esteira.testing.TestSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +46,11 @@ class MovedLakehouseTest {
     Timestamp now = Timestamp.from(Instant.now());
     Run run = new Run("r1", "m", "train", "succeeded", "sql", "{}", Map.of("auc_roc", 0.7), Map.of(), "d", 1L,
         "b", 2L, 0L, "c", "v", 1L, spark.version(), runArtifact, null, now, now, 0L);
+    Runs.save(original, run);
     ModelVersion registered = new Registry(original).register(run);
+    // What runs stores: the run's artifact under the root, not the root.
+    String storedRun = spark.read().format("delta").load(original.path(RunTables.RUNS)).first().getAs("artifact");
+    assertEquals("artifacts/m/runs/r1", storedRun);
     assertTrue(registered.artifactPath().startsWith(original.root() + "/artifacts/m/artifacts/r1-"), registered.artifactPath());
     // What models stores: the path under the root, not the root.
     String stored = spark.read().format("delta").load(original.path(RegistryTables.MODELS)).first().getAs("artifact");
@@ -57,6 +63,7 @@ class MovedLakehouseTest {
 
     Lakehouse copy = new Lakehouse(spark, copyDir.toString());
     ModelVersion read = new Registry(copy).version("m", 1);
+    assertEquals(copy.root() + "/artifacts/m/runs/r1", Runs.find(copy, "r1").orElseThrow().artifactPath());
     assertEquals(copy.root() + "/" + stored, read.artifactPath());
     PipelineModel loaded = new Registry(copy).load(read);
     List<Row> out = loaded.transform(input).orderBy("x").collectAsList();
