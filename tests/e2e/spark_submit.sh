@@ -296,9 +296,9 @@ SELECT
 fingerprint() { run "$1" bin/esteira -q --lakehouse "$2" sql "$FP_SQL" --format json; }
 
 # Nights 02 and 03 (local[2]) and the reference's fingerprint run in the background while h starts the
-# cluster and runs the same training and nights on it: they share no file with h, and each Spark
-# process of either mostly waits on one driver thread, so side by side they keep the two cores busier
-# than one after the other (170 s of nights and a 23 s query left the critical path; see README, Tests).
+# cluster and runs the same training and nights on it: they share no file with h, and small-data Spark
+# processes leave much of two cores idle, mostly waiting on one driver thread (the 170 s of nights and
+# the 23 s query are off the critical path; how much sharing the cores gives back: README, Tests).
 # Their outcomes are checked after h, from the exit codes they leave in $LOGS.
 (
   for day in 02 03; do
