@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
       "Run Esteira end to end on built-in demo data: generate loan applications under LAKEHOUSE/landing, run "
           + "workflows/training.yaml (ingest, validate, profile, train, register, promote), then "
           + "workflows/nightly.yaml once per simulated day (ingest, validate, score, profile, drift, the labels "
-          + "that arrived, shadow scoring, performance, challenge, policy, and retraining when the policy says so).",
+          + "that arrived, shadow scoring, performance, challenge, policy, and retraining when the policy says so). "
+          + "The nights read the policy in CONF/demo/policies when it exists: the demo's adds a canary, so the "
+          + "retrained challenger serves a growing share of the rows until the evidence promotes it or rolls it back.",
       "From --drift-from-day on, income and purpose drift on purpose; the other columns never do."
     })
 final class DemoCommand extends BaseCommand {
@@ -50,7 +52,10 @@ final class DemoCommand extends BaseCommand {
     Session s = session();
     Lakehouse lake = s.lake();
     String landing = landing(lake, "", dir -> DemoData.generate(dir, o), s);
-    WorkflowRunner runner = new WorkflowRunner(s.jobContext());
+    // The demo's nights run a canary: its policy is the model's with a rollout section (CONF/demo/policies).
+    Path policies = s.confDir().resolve("demo").resolve("policies");
+    WorkflowRunner runner = new WorkflowRunner(
+        java.nio.file.Files.isDirectory(policies) ? s.jobContext().withPolicies(policies) : s.jobContext());
     Path training = workflows.resolve("training.yaml");
     Path nightly = workflows.resolve("nightly.yaml");
     WorkflowSpec trainingSpec = WorkflowSpec.load(training);
@@ -58,13 +63,15 @@ final class DemoCommand extends BaseCommand {
     s.progress().report("workflow training");
     runner.run(runner.plan(trainingSpec, Map.of("data_dir", landing), training.toString()), false);
     Map<String, String> loop = new LinkedHashMap<>();
+    Map<String, String> runs = new LinkedHashMap<>();
     for (int d = 1; d <= demo.days; d++) {
       s.progress().report("workflow nightly, day " + d + " of " + demo.days);
       WorkflowRunner.RunResult night = runner.run(
           runner.plan(nightlySpec, Map.of("data_dir", landing, "day", DemoData.day(d)), nightly.toString()), false);
       loop.put("day-" + DemoData.day(d), loopEvents(night));
+      runs.put("day-" + DemoData.day(d), night.runId());
     }
-    summarize(lake, o, loop);
+    summarize(lake, o, loop, runs);
     return 0;
   }
 
@@ -167,17 +174,49 @@ final class DemoCommand extends BaseCommand {
     return events.isEmpty() ? "-" : String.join("; ", events);
   }
 
-  private void summarize(Lakehouse lake, DemoData.Options o, Map<String, String> loop) {
+  /**
+   * Each night's rollout look, from its challenge step's output in {@code workflow_runs} and the moves the
+   * registry's log holds from the time that step ran; nights without a look are absent.
+   */
+  private static Map<String, Map<String, Object>> rollouts(Lakehouse lake, Map<String, String> runs,
+      Map<String, String> loop) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    List<dev.esteira.registry.Transition> log = new Registry(lake).transitions("loan_default");
+    var store = new dev.esteira.workflow.WorkflowRuns(lake);
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    runs.forEach((batch, runId) -> store.latest(runId, "challenge")
+        .filter(a -> "succeeded".equals(a.state()) && a.outputs() != null).ifPresent(a -> {
+          com.fasterxml.jackson.databind.JsonNode output;
+          try {
+            output = mapper.readTree(a.outputs());
+          } catch (java.io.IOException e) {
+            throw new dev.esteira.EsteiraException("the challenge step of " + batch + " stored outputs that are no JSON: "
+                + e.getMessage(), e);
+          }
+          DemoRollout.describe(output, log, a.startedAt(), a.endedAt()).ifPresent(text -> {
+            // The look ran before the policy and retrain steps: it comes first.
+            String after = loop.getOrDefault(batch, "-");
+            loop.put(batch, after.equals("-") ? text : text + "; " + after);
+            Map<String, Object> look = new LinkedHashMap<>();
+            for (String k : List.of("state", "share", "next_share", "estimate", "lower", "upper", "labelled", "rows_needed")) {
+              com.fasterxml.jackson.databind.JsonNode n = output.get(k);
+              look.put(k, n == null || n.isNull() ? null : n.isNumber() ? n.numberValue() : n.asText());
+            }
+            out.put(batch, look);
+          });
+        }));
+    return out;
+  }
+
+  private void summarize(Lakehouse lake, DemoData.Options o, Map<String, String> loop, Map<String, String> runs) {
     ModelVersion production = new Registry(lake).requireProduction("loan_default");
     Map<String, Long> scored = new LinkedHashMap<>();
-    Map<String, List<Integer>> versionsOf = new LinkedHashMap<>();
     Map<String, Long> firstScored = new LinkedHashMap<>();
     List<PredictionStore.BatchSummary> summaries = new ArrayList<>(new PredictionStore(lake).summaries("loan_default"));
     summaries.sort(java.util.Comparator.comparing(PredictionStore.BatchSummary::batch)
         .thenComparingInt(PredictionStore.BatchSummary::version));
     for (PredictionStore.BatchSummary b : summaries) {
       scored.merge(b.batch(), b.rows(), Math::max);
-      versionsOf.computeIfAbsent(b.batch(), k -> new ArrayList<>()).add(b.version());
     }
     // The version that served a batch is the one in production when the night scored it.
     Map<String, Integer> served = servedBy(lake, summaries);
@@ -189,6 +228,17 @@ final class DemoCommand extends BaseCommand {
         (p.realized() ? realizedAuc : estimatedAuc).put(p.batch(), p.value());
       }
     }
+    // Who served each batch and who scored it in shadow, from the predictions' roles (a canary night has both).
+    Map<String, Map<Integer, Long>> servedRows = new LinkedHashMap<>();
+    Map<String, java.util.Set<Integer>> shadowOf = new LinkedHashMap<>();
+    for (PredictionStore.RoleCount r : new PredictionStore(lake).roles("loan_default")) {
+      if (dev.esteira.scoring.Routing.SERVED.equals(r.role())) {
+        servedRows.computeIfAbsent(r.batch(), k -> new java.util.TreeMap<>()).merge(r.version(), r.rows(), Long::sum);
+      } else {
+        shadowOf.computeIfAbsent(r.batch(), k -> new java.util.TreeSet<>()).add(r.version());
+      }
+    }
+    Map<String, Map<String, Object>> looks = rollouts(lake, runs, loop);
     Map<String, List<String>> drifted = new LinkedHashMap<>();
     new DriftStore(lake).alertingColumns(Target.dataset("loans"), null)
         .forEach((batch, columns) -> drifted.put(batch, List.copyOf(columns)));
@@ -198,16 +248,20 @@ final class DemoCommand extends BaseCommand {
       String batch = "day-" + DemoData.day(d);
       List<String> cols = drifted.getOrDefault(batch, List.of());
       Integer by = served.get(batch);
-      List<Integer> shadow = new ArrayList<>(versionsOf.getOrDefault(batch, List.of()));
-      shadow.remove(by);
-      rows.add(List.of(batch, by == null ? "-" : "v" + by,
+      Map<Integer, Long> servedBy = servedRows.getOrDefault(batch, Map.of());
+      List<Integer> shadow = new ArrayList<>(shadowOf.getOrDefault(batch, java.util.Set.of()));
+      rows.add(List.of(batch, servedText(servedBy),
           shadow.isEmpty() ? "-" : String.join(", ", shadow.stream().map(v -> "v" + v).toList()),
           scored.getOrDefault(batch, 0L), cols.isEmpty() ? "-" : String.join(", ", cols),
           fmt(estimatedAuc.get(batch)), fmt(realizedAuc.get(batch)), loop.getOrDefault(batch, "-")));
       Map<String, Object> day = new LinkedHashMap<>();
       day.put("batch", batch);
       day.put("served_by", by);
+      Map<String, Long> servedJson = new LinkedHashMap<>();
+      servedBy.forEach((v, n) -> servedJson.put("v" + v, n));
+      day.put("served", servedJson);
       day.put("shadow", shadow);
+      day.put("rollout", looks.get(batch));
       day.put("rows_scored", scored.getOrDefault(batch, 0L));
       day.put("drifted_columns", cols);
       day.put("auc_roc_estimated", estimatedAuc.get(batch));
@@ -230,11 +284,29 @@ final class DemoCommand extends BaseCommand {
         "\nIn production: " + production.model() + " v" + production.version() + " (auc_roc "
             + String.format(java.util.Locale.ROOT, "%.3f", production.metrics().get("auc_roc")) + ", trained on "
             + production.dataset() + " version " + production.datasetVersion() + ")\n");
-    output.table(List.of("day", "served by", "shadow", "rows scored", "drifted columns", "auc est.", "auc real.", "loop"), rows,
-        "\nauc est.: ROC AUC of the serving version estimated before labels (CBPE); auc real.: on the labels, three days later."
+    // Never cut: the loop column carries the evidence of each move.
+    output.fullTable(List.of("day", "served by", "shadow", "rows scored", "drifted columns", "auc est.", "auc real.", "loop"), rows,
+        "\nserved by: the version that served the day's rows, or on a canary night each version's share of them;"
+            + " shadow: the versions that also scored rows they did not serve."
+            + "\nauc est.: ROC AUC of the version in production when the day was scored, estimated before labels (CBPE);"
+            + " auc real.: on the labels, three days later."
             + "\nLakehouse: " + lake.root()
             + "\nExplore it: bin/esteira sql \"SELECT * FROM performance WHERE metric = 'auc_roc' ORDER BY batch, version, kind\""
             + "\n           bin/esteira registry show loan_default");
+  }
+
+  /** The versions that served a batch: one, or each with its share of the rows (a canary night). */
+  static String servedText(Map<Integer, Long> served) {
+    if (served.isEmpty()) {
+      return "-";
+    }
+    if (served.size() == 1) {
+      return "v" + served.keySet().iterator().next();
+    }
+    long all = served.values().stream().mapToLong(Long::longValue).sum();
+    List<String> parts = new ArrayList<>();
+    served.forEach((v, n) -> parts.add(String.format(java.util.Locale.ROOT, "v%d %.1f%%", v, 100.0 * n / all)));
+    return String.join(", ", parts);
   }
 
   private static String fmt(Double d) {

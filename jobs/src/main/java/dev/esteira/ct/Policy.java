@@ -105,7 +105,13 @@ public record Policy(String model, String labels, Decay decay, Retrain retrain, 
   /** The model's policy, checked: metric names the task reports, features the model has, sizes >= 1. */
   public static Policy load(Path confDir, String model, Task task, String dataset, List<String> features,
       Set<String> metrics) {
-    Path file = confDir.resolve("policies").resolve(model + ".yaml");
+    return loadFrom(confDir.resolve("policies"), model, task, dataset, features, metrics);
+  }
+
+  /** The model's policy {@code MODEL.yaml} in a folder of policies, checked as {@link #load} does. */
+  public static Policy loadFrom(Path policies, String model, Task task, String dataset, List<String> features,
+      Set<String> metrics) {
+    Path file = policies.resolve(model + ".yaml");
     if (!Files.exists(file)) {
       return defaults(model, dataset);
     }

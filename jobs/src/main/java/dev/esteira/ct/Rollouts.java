@@ -28,7 +28,7 @@ import org.apache.spark.sql.Row;
  */
 public final class Rollouts {
   public static final String TAG_SHARE = "rollout.share";
-  static final String ACTOR = "esteira-rollout";
+  public static final String ACTOR = "esteira-rollout";
 
   private final ContinuousTraining ct;
   private final Registry registry;
@@ -101,7 +101,12 @@ public final class Rollouts {
     };
     ConfidenceSequence.Look look;
     if (routing.shadow()) {
-      Dataset<Row> both = predictions.scoredByBothIn(spec.name(), routing.experiment(), routing.champion(),
+      // Every labelled row both scored after the challenger's training window counts: the experiment's,
+      // and those of the batches it scored in shadow before the experiment began (retrain shadow-scores
+      // the batches after its window), so the first look of a canary already rests on the shadow's pairs.
+      List<String> since = ct.challenger(spec.name())
+          .map(c -> ct.after(spec, Window.parse(c.tags().get(ContinuousTraining.TAG_WINDOW)))).orElse(List.of());
+      Dataset<Row> both = predictions.scoredByBothIn(spec.name(), routing.experiment(), since, routing.champion(),
               routing.challenger())
           .join(labels, "row_id").withColumn("good", good);
       Row s = both.groupBy("batch", "row_id")

@@ -36,7 +36,7 @@ public final class DemoData {
   /** What to generate. */
   public record Options(long seed, int days, int driftFromDay, int referenceRows, int dailyRows, int labelDelayDays) {
     public static Options defaults() {
-      return new Options(7L, 10, 6, 6000, 2000, 3);
+      return new Options(7L, 13, 6, 6000, 2000, 3);
     }
 
     public Options {

@@ -13,6 +13,6 @@ final class CtJobs {
     // A policy's decay names what the task measures on ground truth (clustering measures nothing).
     Set<String> measured = spec.task() == dev.esteira.ml.Task.CLUSTERING
         ? Set.of() : Set.copyOf(TaskPerformance.of(spec.task()).names());
-    return Policy.load(ctx.confDir(), spec.name(), spec.task(), spec.dataset(), spec.features().all(), measured);
+    return Policy.loadFrom(ctx.policies(), spec.name(), spec.task(), spec.dataset(), spec.features().all(), measured);
   }
 }

@@ -58,11 +58,14 @@ public final class PredictionStore {
   }
 
   /**
-   * The rows of an experiment ({@link #SCORED} columns) that both versions scored, one served and one in
-   * shadow: a canary with shadow is compared on these, pair by pair.
+   * The rows ({@link #SCORED} columns) that both versions scored in an experiment, one served and one in
+   * shadow, or in any of {@code batches} (where the challenger scored in shadow before the experiment
+   * began): a canary with shadow is compared on these, pair by pair.
    */
-  public Dataset<Row> scoredByBothIn(String model, String experiment, int version, int otherVersion) {
-    Dataset<Row> both = lake.read(ofModel(model).eq("experiment", experiment))
+  public Dataset<Row> scoredByBothIn(String model, String experiment, Collection<String> batches, int version,
+      int otherVersion) {
+    Dataset<Row> both = lake.read(ofModel(model))
+        .where(col("experiment").equalTo(experiment).or(col("batch").isin(batches.toArray())))
         .where(col("version").isin(version, otherVersion));
     Dataset<Row> common = both.groupBy("batch", "row_id").agg(countDistinct("version").as("n"))
         .where(col("n").equalTo(2)).select("batch", "row_id");
@@ -76,6 +79,23 @@ public final class PredictionStore {
     for (Row r : lake.read(ofModel(model).eq("batch", batch).eq("role", Routing.SERVED))
         .groupBy("version").count().collectAsList()) {
       out.put(r.<Integer>getAs("version"), r.<Long>getAs("count"));
+    }
+    return out;
+  }
+
+  /** How many rows of a batch a version scored in one role (served or shadow), and in which experiment. */
+  public record RoleCount(String batch, int version, String role, String experiment, long rows) {}
+
+  /** Every batch's rows by version, role and experiment: who served a batch and who scored it in shadow. */
+  public List<RoleCount> roles(String model) {
+    List<RoleCount> out = new ArrayList<>();
+    if (!lake.exists(PredictionTables.PREDICTIONS)) {
+      return out;
+    }
+    for (Row r : lake.read(ofModel(model)).groupBy("batch", "version", "role", "experiment").count()
+        .orderBy("batch", "version", "role").collectAsList()) {
+      out.add(new RoleCount(r.getAs("batch"), r.<Integer>getAs("version"), r.getAs("role"), r.getAs("experiment"),
+          r.<Long>getAs("count")));
     }
     return out;
   }

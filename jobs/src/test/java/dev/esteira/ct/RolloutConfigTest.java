@@ -64,4 +64,22 @@ class RolloutConfigTest {
     String unknown = refused("  strategy: canary\n  stepz: [5]\n", Task.CLASSIFICATION);
     assertTrue(unknown.startsWith(file) && unknown.contains("stepz"), unknown);
   }
+  /**
+   * The demo runs its nights with conf/demo/policies: the model's policy of conf/policies plus a rollout.
+   * Everything but the rollout must stay equal, so the demo shows the loop the shared policy describes.
+   */
+  @Test
+  void theDemosPolicyIsTheSharedOneWithACanary() {
+    Path root = dev.esteira.testing.TestSpark.projectRoot().resolve("conf");
+    List<String> features = List.of("income", "age", "loan_amount", "credit_score", "employment_years",
+        "home_ownership", "purpose", "region");
+    Set<String> metrics = Set.of("accuracy", "precision", "recall", "f1", "auc_roc");
+    Policy shared = Policy.loadFrom(root.resolve("policies"), "loan_default", Task.CLASSIFICATION, "loans", features, metrics);
+    Policy demo = Policy.loadFrom(root.resolve("demo/policies"), "loan_default", Task.CLASSIFICATION, "loans", features, metrics);
+    assertNull(shared.rollout(), "the shared policy has no rollout: the tests that load it shadow only");
+    assertNotNull(demo.rollout());
+    assertTrue(demo.rollout().canary(), demo.rollout().toString());
+    assertEquals(new Policy(shared.model(), shared.labels(), shared.decay(), shared.retrain(), shared.challenge(),
+        demo.rollout()), demo);
+  }
 }
