@@ -49,6 +49,28 @@ public final class PredictionStore {
   }
 
   /**
+   * Replaces the predictions of {@code versions} of a batch with {@code rows} that serve it, in one commit.
+   * A version outside {@code versions} that served the batch before (the champion of an earlier run of the
+   * night, rescored after a promotion or a rollback) keeps its predictions, as {@code shadow} rows, in the
+   * same commit: each row of the batch has one served prediction, the newest, and the earlier version's
+   * scores stay, for comparison.
+   */
+  public void replaceServing(String model, List<Integer> versions, String batch, Dataset<Row> rows) {
+    List<Integer> earlier = servedCounts(model, batch).keySet().stream().filter(v -> !versions.contains(v)).toList();
+    if (earlier.isEmpty()) {
+      replace(model, versions, batch, rows);
+      return;
+    }
+    Dataset<Row> kept = rows;
+    for (int v : earlier) {
+      kept = kept.unionByName(lake.read(ofVersionAndBatch(model, v, batch)).withColumn("role", lit(Routing.SHADOW)));
+    }
+    List<Integer> replaced = new ArrayList<>(versions);
+    replaced.addAll(earlier);
+    replace(model, replaced, batch, kept);
+  }
+
+  /**
    * The rows an experiment served ({@link #SCORED} columns): each row once, by the version that served
    * it. A canary without shadow is compared on these, cohort against cohort.
    */

@@ -58,7 +58,8 @@ public final class Scorer {
   }
 
   /**
-   * Scores a batch with the production version and replaces that version's predictions of the batch;
+   * Scores a batch with the production version and replaces that version's predictions of the batch (an
+   * earlier version's served rows of it become shadow rows: see {@link PredictionStore#replaceServing});
    * then profiles the outputs (target {@code model:NAME:vN}) for prediction drift.
    */
   public ScoreResult score(ModelSpec spec, VersionedFrame data, Profiler profiler) {
@@ -79,7 +80,7 @@ public final class Scorer {
     ModelVersion champion = registry.version(spec.name(), routing.champion());
     ModelVersion challenger = registry.version(spec.name(), routing.challenger());
     Dataset<Row> rows = routed(scored(spec, champion, data), scored(spec, challenger, data), routing);
-    predictions.replace(spec.name(), List.of(champion.version(), challenger.version()), data.version().batch(), rows);
+    predictions.replaceServing(spec.name(), List.of(champion.version(), challenger.version()), data.version().batch(), rows);
     ScoreResult c = profiled(spec, champion, data, profiler);
     ScoreResult x = profiled(spec, challenger, data, profiler);
     var served = predictions.servedCounts(spec.name(), data.version().batch());
@@ -116,7 +117,11 @@ public final class Scorer {
   private ScoreResult score(ModelSpec spec, ModelVersion production, String role, VersionedFrame data, Profiler profiler) {
     Dataset<Row> scored = withRole(scored(spec, production, data), lit(role), null);
     String batch = data.version().batch();
-    predictions.replace(spec.name(), production.version(), batch, scored);
+    if (role.equals(Routing.SERVED)) {
+      predictions.replaceServing(spec.name(), List.of(production.version()), batch, scored);
+    } else {
+      predictions.replace(spec.name(), production.version(), batch, scored);
+    }
     return profiled(spec, production, data, profiler);
   }
 

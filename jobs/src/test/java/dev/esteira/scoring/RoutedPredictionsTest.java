@@ -48,7 +48,7 @@ class RoutedPredictionsTest {
 
   static Map<String, String> write(Routing routing) {
     Dataset<Row> rows = Scorer.routed(scored(routing.champion()), scored(routing.challenger()), routing);
-    store.replace(MODEL, List.of(routing.champion(), routing.challenger()), BATCH, rows);
+    store.replaceServing(MODEL, List.of(routing.champion(), routing.challenger()), BATCH, rows);
     return servedBy();
   }
 
@@ -113,6 +113,18 @@ class RoutedPredictionsTest {
     Map<String, String> noShadow = write(new Routing(MODEL + "-v2", 1, 2, 50, false));
     assertEquals(wider, noShadow);
     assertEquals((long) ROWS, rows(null));
+
+    // v2 promoted, and the night rerun: v2 serves every row of the batch. The rows v1 served stay, as its
+    // shadow rows, in the same commit: no row is served twice (servedBy fails on one), v1's scores kept.
+    long servedByV1 = noShadow.values().stream().filter(v -> v.startsWith("v1 ")).count();
+    Dataset<Row> byV2 = scored(2).withColumn("role", lit(Routing.SERVED)).withColumn("experiment", lit(null).cast("string"));
+    store.replaceServing(MODEL, List.of(2), BATCH, byV2);
+    Map<String, String> promoted = servedBy();
+    assertEquals(ROWS, promoted.size(), "every row served once");
+    promoted.forEach((id, v) -> assertEquals("v2 null", v, id));
+    assertEquals(servedByV1, table.stream().filter(r -> r.getInt(1) == 1 && r.getString(2).equals(Routing.SHADOW)).count(),
+        "the rows v1 served, kept as shadow");
+    assertEquals(ROWS + servedByV1, rows(null));
   }
 
   /**
