@@ -17,9 +17,7 @@ import dev.esteira.registry.RegistryTables;
 import dev.esteira.registry.Stage;
 import dev.esteira.testing.TestSpark;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,16 +45,7 @@ class LakehouseMigrationTest {
   static Path copyOfTheFixture() throws IOException {
     Path copy = TestSpark.newDir("lakehouse-v1");
     Path fixture = TestSpark.projectRoot().resolve("jobs/src/test/resources/fixtures/lakehouse-v1");
-    try (var files = Files.walk(fixture)) {
-      for (Path p : files.toList()) {
-        Path target = copy.resolve(fixture.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
+    TestSpark.copyTree(fixture, copy);
     return copy;
   }
 

@@ -58,7 +58,7 @@ class MovedLakehouseTest {
     assertFalse(stored.contains(originalDir.getFileName().toString()), stored);
 
     Path copyDir = TestSpark.newDir("moved-copy").resolve("lake");
-    copyTree(originalDir, copyDir);
+    TestSpark.copyTree(originalDir, copyDir);
     Files.move(originalDir, originalDir.resolveSibling(originalDir.getFileName() + "-renamed"));
 
     Lakehouse copy = new Lakehouse(spark, copyDir.toString());
@@ -69,18 +69,5 @@ class MovedLakehouseTest {
     List<Row> out = loaded.transform(input).orderBy("x").collectAsList();
     assertEquals(4.0, out.get(0).<Double>getAs("y"), 1e-12);
     assertEquals(8.5, out.get(1).<Double>getAs("y"), 1e-12);
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (var files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }

@@ -67,6 +67,22 @@ public final class TestSpark {
     }
   }
 
+  /** Copies a folder and everything in it to {@code to} (created; files already there are replaced). */
+  public static void copyTree(Path from, Path to) {
+    try (var files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static JobContext context(Lakehouse lake) {
     return new JobContext(config(), lake, confDir(), "test", Progress.NONE);
   }

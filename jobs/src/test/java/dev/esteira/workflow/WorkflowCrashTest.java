@@ -94,20 +94,6 @@ class WorkflowCrashTest {
     return out;
   }
 
-  static void copyTree(Path from, Path to) {
-    try (var files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @Test
   void killedBeforeTheFirstStepEndsThenResumed() {
@@ -138,7 +124,7 @@ class WorkflowCrashTest {
     // A day that had succeeded: a copy of the uninterrupted run's lakehouse (its files as they are; a
     // lakehouse may be moved, see MovedLakehouseTest), instead of a process running it again.
     Path lake = TestSpark.newDir("crash-rerun");
-    copyTree(reference, lake);
+    TestSpark.copyTree(reference, lake);
     CliProcess.Result crashed = run(lake, "workflow.step-done:ingest", false);
     assertEquals(137, crashed.exit(), crashed.toString());
     assertEquals("1:*#1=succeeded 1:ingest#1=succeeded 1:validate#1=succeeded 2:*#2=running 2:ingest#2=running",
