@@ -25,6 +25,26 @@ public record RolloutDecision(Action action, double share, double nextShare, Con
 
   /** Decides at share {@code share} (one of the rollout's shares) on {@code look}. */
   public static RolloutDecision decide(Rollout rollout, double share, ConfidenceSequence.Look look) {
+    return decide(rollout, share, look, -1);
+  }
+
+  /**
+   * Decides as {@link #decide(Rollout, double, ConfidenceSequence.Look)}, where the challenger was last
+   * widened on {@code movedOnRows} labelled rows (-1: never): a widening or promotion needs more labelled
+   * rows than that, so a night run again after its look widened (same labels, the new share) holds instead
+   * of moving a second time; a rollback, which protects, needs no new rows.
+   */
+  public static RolloutDecision decide(Rollout rollout, double share, ConfidenceSequence.Look look, long movedOnRows) {
+    RolloutDecision d = decideOnLook(rollout, share, look);
+    if ((d.action() == Action.WIDEN || d.action() == Action.PROMOTE) && look.rows() <= movedOnRows) {
+      return new RolloutDecision(Action.HOLD, share, share, look, movedOnRows + 1 - look.rows(),
+          "the last widening already rested on " + movedOnRows + " labelled rows (this look has " + look.rows()
+              + "): the next move needs new labels");
+    }
+    return d;
+  }
+
+  private static RolloutDecision decideOnLook(Rollout rollout, double share, ConfidenceSequence.Look look) {
     List<Double> shares = rollout.shares();
     int at = shares.indexOf(share);
     boolean last = at < 0 || at == shares.size() - 1;

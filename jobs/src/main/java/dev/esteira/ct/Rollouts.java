@@ -9,6 +9,7 @@ import dev.esteira.registry.GateResult;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.Stage;
+import dev.esteira.registry.Transition;
 import dev.esteira.scoring.PredictionStore;
 import dev.esteira.scoring.Routing;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import org.apache.spark.sql.Row;
 public final class Rollouts {
   public static final String TAG_SHARE = "rollout.share";
   public static final String ACTOR = "esteira-rollout";
+  /** The gate result of a move that says how many labelled rows it rested on. */
+  static final String LABELLED_ROWS = "rollout labelled rows";
 
   private final ContinuousTraining ct;
   private final Registry registry;
@@ -132,7 +135,7 @@ public final class Rollouts {
           ? ConfidenceSequence.paired(Math.min(n[0], n[1]), 0, 0, rollout.plannedLabelled(), rollout.alpha())
           : ConfidenceSequence.cohorts(n[0], s[0], q[0], n[1], s[1], q[1], rollout.plannedLabelled(), rollout.alpha());
     }
-    RolloutDecision d = RolloutDecision.decide(rollout, routing.share(), look);
+    RolloutDecision d = RolloutDecision.decide(rollout, routing.share(), look, lastWideningRows(spec.name(), routing.challenger()));
     String what = String.format(Locale.ROOT, "%s v%d at %s%% against v%d on %s%s: %s", spec.name(), routing.challenger(),
         Rollout.percent(routing.share()), routing.champion(), metric, lowerIsBetter ? " (as its negative)" : "", d.reason());
     List<GateResult> evidence = evidence(d, rollout, metric);
@@ -156,6 +159,16 @@ public final class Rollouts {
     return Optional.of(new Look(routing, metric, d, message));
   }
 
+  /** The labelled rows the challenger's last widening rested on, from its row in the log; -1 when never widened. */
+  private long lastWideningRows(String model, int challenger) {
+    return registry.transitions(model).stream()
+        .filter(t -> t.version() == challenger && t.kind() == Transition.Kind.TAG && TAG_SHARE.equals(t.name()) && t.accepted())
+        .flatMap(t -> t.gates().stream())
+        .filter(g -> g.check().startsWith(LABELLED_ROWS) && g.value() != null)
+        .mapToLong(g -> g.value().longValue())
+        .max().orElse(-1);
+  }
+
   /** The comparison as gate results of the move's row: the estimate, the interval, the rows it rests on. */
   static List<GateResult> evidence(RolloutDecision d, Rollout rollout, String metric) {
     ConfidenceSequence.Look l = d.look();
@@ -172,7 +185,7 @@ public final class Rollouts {
     out.add(new GateResult("rollout estimate" + cs, l.estimate(), null, true));
     out.add(new GateResult("rollout interval lower end", l.lower(), null, true));
     out.add(new GateResult("rollout interval upper end", l.upper(), null, true));
-    out.add(new GateResult("rollout labelled rows (min_labelled)", (double) l.rows(), (double) rollout.minLabelled(), true));
+    out.add(new GateResult(LABELLED_ROWS + " (min_labelled)", (double) l.rows(), (double) rollout.minLabelled(), true));
     return out;
   }
 }

@@ -124,6 +124,15 @@ class RolloutLookTest {
     assertEquals(look.decision().look().lower(), bound.value(), 1e-12);
     assertEquals(-0.01, bound.threshold());
 
+    // The night run again: scored at the new share, the same labels. The look holds (it widened on these
+    // rows already) instead of widening a second time; the log and the share are unchanged.
+    score(lake, routing.withShare(25), true);
+    Rollouts.Look rerun = ct.rollout(spec, policy()).orElseThrow();
+    assertEquals(RolloutDecision.Action.HOLD, rerun.decision().action(), rerun.message());
+    assertEquals(ROWS, rerun.decision().look().rows());
+    assertEquals(25.0, ct.routing(spec, policy()).orElseThrow().share(), "still 25 %");
+    assertEquals(widened, last(registry), "no new move in the log");
+
     // The same experiment turning worse: rolled back, archived with its evidence, the alias released.
     score(lake, routing.withShare(25), false);
     Rollouts.Look worse = ct.rollout(spec, policy()).orElseThrow();
