@@ -501,14 +501,6 @@ public final class Lakehouse {
     replace(match.table(), rows, match.sql());
   }
 
-  /** Replaces, in one commit, the rows of a table that any of {@code matches} selects with {@code rows}. */
-  public void replaceAny(Dataset<Row> rows, List<Match> matches) {
-    if (matches.isEmpty() || matches.stream().map(Match::table).distinct().count() != 1) {
-      throw new IllegalArgumentException("replaceAny needs matches of one table, got " + matches);
-    }
-    replace(matches.get(0).table(), rows, Match.anyOf(matches));
-  }
-
   /**
    * A writer that replaces, in one commit, the rows of a data table (not a metadata table) where
    * {@code column} equals {@code value}: an ingest's batch. The condition is built here, from a typed literal.

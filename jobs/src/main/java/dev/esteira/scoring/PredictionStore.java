@@ -41,33 +41,18 @@ public final class PredictionStore {
   }
 
   /**
-   * Replaces the predictions of several versions of a batch (a routed batch: champion and challenger)
-   * with {@code rows}, in one commit.
-   */
-  public void replace(String model, List<Integer> versions, String batch, Dataset<Row> rows) {
-    lake.replaceAny(rows, versions.stream().map(v -> ofVersionAndBatch(model, v, batch)).toList());
-  }
-
-  /**
    * Replaces the predictions of {@code versions} of a batch with {@code rows} that serve it, in one commit.
-   * A version outside {@code versions} that served the batch before (the champion of an earlier run of the
-   * night, rescored after a promotion or a rollback) keeps its predictions, as {@code shadow} rows, in the
-   * same commit: each row of the batch has one served prediction, the newest, and the earlier version's
-   * scores stay, for comparison.
+   * Every other version's predictions of the batch are kept, as {@code shadow} rows: a version that served
+   * it before (the champion of an earlier run of the night, rescored after a promotion or a rollback)
+   * keeps its scores for comparison, and each row of the batch has one served prediction, the newest. The
+   * batch's other rows are read by the same write job (the batch is one partition), not by a job of
+   * their own.
    */
   public void replaceServing(String model, List<Integer> versions, String batch, Dataset<Row> rows) {
-    List<Integer> earlier = servedCounts(model, batch).keySet().stream().filter(v -> !versions.contains(v)).toList();
-    if (earlier.isEmpty()) {
-      replace(model, versions, batch, rows);
-      return;
-    }
-    Dataset<Row> kept = rows;
-    for (int v : earlier) {
-      kept = kept.unionByName(lake.read(ofVersionAndBatch(model, v, batch)).withColumn("role", lit(Routing.SHADOW)));
-    }
-    List<Integer> replaced = new ArrayList<>(versions);
-    replaced.addAll(earlier);
-    replace(model, replaced, batch, kept);
+    Match ofBatch = ofModel(model).eq("batch", batch);
+    Dataset<Row> others = lake.read(ofBatch).where(not(col("version").isin(versions.toArray())))
+        .withColumn("role", lit(Routing.SHADOW));
+    lake.replace(rows.unionByName(others), ofBatch);
   }
 
   /**

@@ -89,7 +89,7 @@ class RolloutLookTest {
       rows.add(RowFactory.create(MODEL, challengerVersion, "loans", 1L, "day-01", id(i), challenger, 0.5, null, at,
           toChallenger ? Routing.SERVED : Routing.SHADOW, routing.experiment()));
     }
-    new PredictionStore(lake).replace(MODEL, List.of(1, challengerVersion), "day-01",
+    new PredictionStore(lake).replaceServing(MODEL, List.of(1, challengerVersion), "day-01",
         lake.frame(PredictionTables.PREDICTIONS, rows));
   }
 
