@@ -1,5 +1,6 @@
 package dev.esteira.cli;
 
+import dev.esteira.config.Json;
 import dev.esteira.demo.DemoData;
 import dev.esteira.demo.TaskDemoData;
 import dev.esteira.lake.Lakehouse;
@@ -183,16 +184,9 @@ final class DemoCommand extends BaseCommand {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     List<dev.esteira.registry.Transition> log = new Registry(lake).transitions("loan_default");
     var store = new dev.esteira.workflow.WorkflowRuns(lake);
-    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
     runs.forEach((batch, runId) -> store.latest(runId, "challenge")
         .filter(a -> "succeeded".equals(a.state()) && a.outputs() != null).ifPresent(a -> {
-          com.fasterxml.jackson.databind.JsonNode output;
-          try {
-            output = mapper.readTree(a.outputs());
-          } catch (java.io.IOException e) {
-            throw new dev.esteira.EsteiraException("the challenge step of " + batch + " stored outputs that are no JSON: "
-                + e.getMessage(), e);
-          }
+          com.fasterxml.jackson.databind.JsonNode output = Json.read(a.outputs(), com.fasterxml.jackson.databind.JsonNode.class);
           DemoRollout.describe(output, log, a.startedAt(), a.endedAt()).ifPresent(text -> {
             // The look ran before the policy and retrain steps: it comes first.
             String after = loop.getOrDefault(batch, "-");
