@@ -47,6 +47,8 @@ public final class SparkSessions {
         // A batch is written into its own partition of a dataset table: with concurrent writers Spark
         // need not sort the rows by partition first (a sort of every wide row, a third of the write).
         .config("spark.sql.maxConcurrentOutputFileWriters", "4");
+    // file: paths without a shell command per file (chmod, ls -ld, readlink): see ShellFreeLocalFileSystem.
+    ShellFreeLocalFileSystem.SETTINGS.forEach((k, v) -> builder.config("spark.hadoop." + k, v));
     Map<String, String> extra = config.spark().conf();
     if (extra != null) {
       extra.forEach(builder::config);
@@ -60,6 +62,7 @@ public final class SparkSessions {
    */
   public static org.apache.hadoop.conf.Configuration hadoopConfiguration(EsteiraConfig config) {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    ShellFreeLocalFileSystem.SETTINGS.forEach(conf::set);
     Map<String, String> extra = config.spark().conf();
     if (extra != null) {
       extra.forEach((k, v) -> {
