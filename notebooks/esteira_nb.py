@@ -56,6 +56,10 @@ def spark_session():
                .config("spark.driver.host", "127.0.0.1")
                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog"))
+    # JVM flags for the session's driver, e.g. -XX:TieredStopAtLevel=1 (C1 only: less CPU for a short session
+    # on small tables; the e2e tests set it).
+    if os.environ.get("ESTEIRA_NOTEBOOK_JAVA_OPTS"):
+        builder = builder.config("spark.driver.extraJavaOptions", os.environ["ESTEIRA_NOTEBOOK_JAVA_OPTS"])
     jars = _delta_jars()
     if jars:
         builder = builder.config("spark.jars", jars)

@@ -79,6 +79,8 @@ EOF
 
 # --- 1. Airflow starts while the demo lakehouse is built (both take a while) ------------------------
 mkdir -p "$LAKE"
+# Each task's spark-submit driver with C1 only, as every JVM of the e2e tests (lib/checks.bash).
+export ESTEIRA_TASK_JAVA_OPTS="$E2E_JIT"
 bin/airflow-local up --home "$AFHOME" --port "$PORT" --lakehouse "$LAKE" --workflows "$WF" --no-schedules \
   >"$LOGS/up.out" 2>"$LOGS/up.err" &
 UP_PID=$!
@@ -157,6 +159,12 @@ else
   fail "esteira airflow logs of the failed task (exit $RC) has no 'esteira: error: ...age...' line"
   show_err day02_log
   tail -n 5 "$LOGS/day02_log.out" | sed 's/^/#   /' >&2
+fi
+# The factory adds ESTEIRA_TASK_JAVA_OPTS to every task's driver: the spark-submit line in the task's log.
+if grep -q "Spark-Submit cmd: .*spark.driver.extraJavaOptions=.* $E2E_JIT" "$LOGS/day02_log.out"; then
+  ok "the task's spark-submit gave its driver ESTEIRA_TASK_JAVA_OPTS ($E2E_JIT)"
+else
+  fail "no 'Spark-Submit cmd: ... $E2E_JIT' in the task's log"
 fi
 cp "$TMP/day-02.good.csv" "$DAY2"
 run day02_clear "${AF[@]}" clear esteira_nightly e2e-day-02 ingest --wait --poll 3 --timeout 900
@@ -278,7 +286,8 @@ left=""
 for g in $PGIDS; do left+="$(ps -eo pid=,pgid= | awk -v g="$g" '$2 == g { printf "%s ", $1 }')"; done
 # Any process at all (a task's spark-submit included) that ran with this Airflow's home.
 for e in /proc/[0-9]*/environ; do
-  if tr '\0' '\n' <"$e" 2>/dev/null | grep -qx "AIRFLOW_HOME=$AFHOME"; then left+="$(basename "$(dirname "$e")") "; fi
+  # (A process that ended since the glob: its environ is gone; the braces keep bash's own message quiet.)
+  if { tr '\0' '\n' <"$e"; } 2>/dev/null | grep -qx "AIRFLOW_HOME=$AFHOME"; then left+="$(basename "$(dirname "$e")") "; fi
 done
 if [[ $RC -eq 0 && -z "$left" ]]; then ok "bin/airflow-local down: no process left (groups $PGIDS)"; else fail "bin/airflow-local down (exit $RC) left: $left"; show_err down; fi
 run status_down bin/airflow-local status --home "$AFHOME"

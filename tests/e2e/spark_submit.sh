@@ -52,6 +52,9 @@ mkdir -p "$LOGS"
 export ESTEIRA_CONF="$TMP/conf"
 cp -r "$ROOT/conf" "$ESTEIRA_CONF"
 sed -i -e 's/^\(  cooldown_batches:\) [0-9]*/\1 0/' -e 's/^\(  min_labelled:\) 500/\1 250/' "$ESTEIRA_CONF/policies/loan_default.yaml"
+# Executors are short-lived JVMs on small data too: C1 only, like every JVM of the e2e tests (lib/checks.bash).
+sed -i 's/^  conf: {}.*/  conf: {spark.executor.extraJavaOptions: "-XX:TieredStopAtLevel=1"}/' "$ESTEIRA_CONF/esteira.yaml"
+grep -q 'spark.executor.extraJavaOptions' "$ESTEIRA_CONF/esteira.yaml" || { echo "spark_submit.sh: conf/esteira.yaml has no 'conf: {}' line to set" >&2; exit 1; }
 
 SUITE=spark-submit
 source "$ROOT/tests/e2e/lib/checks.bash"
@@ -66,7 +69,7 @@ submit() {
     --master 'local[2]' \
     --driver-memory 2g \
     --conf spark.ui.enabled=false \
-    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties" \
+    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties $E2E_JIT" \
     --class dev.esteira.cli.Main \
     "$JAR" --conf-dir "$ESTEIRA_CONF" --lakehouse "${SUBMIT_LAKE:-$LAKE}" "$@"
 }
@@ -334,7 +337,7 @@ fi
 # Night 01 with esteira submit (client mode); an executor is killed with SIGKILL while it runs: the
 # worker starts another one and the night goes on.
 rm -f "$LOGS/killed_executor"
-bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" submit \
+bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" submit --spark-conf "spark.driver.extraJavaOptions=$E2E_JIT" \
   run workflows/nightly.yaml --param day=01 --param "data_dir=$LANDING" \
   >"$LOGS/cluster_night_01.out" 2>"$LOGS/cluster_night_01.err" &
 night=$!
@@ -369,6 +372,7 @@ if [[ $RC -eq 0 ]]; then ok "night 02 with bin/esteira --master spark:// succeed
 # makes them absolute, adds Java 17's flags for the driver, waits and passes on the driver's exit code.
 rel_lake="$(realpath --relative-to="$ROOT" "$CLAKE")"
 run cluster_night_03 bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$rel_lake" submit --deploy-mode cluster \
+  --spark-conf "spark.driver.extraJavaOptions=$E2E_JIT" \
   run workflows/nightly.yaml --param day=03 --param "data_dir=$LANDING"
 if [[ $RC -eq 0 ]] && grep -qs "run nightly-.*: succeeded" "$TMP/cluster/"work*/driver-*/stdout; then
   ok "night 03 in cluster deploy mode succeeded (the driver's stdout on its worker says so)"

@@ -4,6 +4,13 @@
 # prints exactly one line `SUITE e2e: N passed, M failed` and exits 1 if any check failed.
 PASSED=0
 FAILED=0
+# Every JVM these scripts start is short-lived (one command, one night, one Airflow task, the executors of
+# one application) and works on small data: the C1 compiler alone compiles it. On two cores C2's
+# compilations of Spark's code would take about 40 % of such a process's CPU (README, Tests); no result
+# depends on the compiler. bin/esteira takes ESTEIRA_JAVA_OPTS; spark-submit, executors and Airflow tasks
+# are given E2E_JIT by each script.
+E2E_JIT="-XX:TieredStopAtLevel=1"
+export ESTEIRA_JAVA_OPTS="-Xmx4g $E2E_JIT"
 T0=$SECONDS
 ok() { echo "ok - $*"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
