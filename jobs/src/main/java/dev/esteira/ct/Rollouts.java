@@ -31,7 +31,7 @@ public final class Rollouts {
   public static final String TAG_SHARE = "rollout.share";
   public static final String ACTOR = "esteira-rollout";
   /** The gate result of a move that says how many labelled rows it rested on. */
-  static final String LABELLED_ROWS = "rollout labelled rows";
+  static final String LABELLED_ROWS = "rollout labelled rows (min_labelled)";
 
   private final ContinuousTraining ct;
   private final Registry registry;
@@ -164,7 +164,7 @@ public final class Rollouts {
     return registry.transitions(model).stream()
         .filter(t -> t.version() == challenger && t.kind() == Transition.Kind.TAG && TAG_SHARE.equals(t.name()) && t.accepted())
         .flatMap(t -> t.gates().stream())
-        .filter(g -> g.check().startsWith(LABELLED_ROWS) && g.value() != null)
+        .filter(g -> g.check().equals(LABELLED_ROWS) && g.value() != null)
         .mapToLong(g -> g.value().longValue())
         .max().orElse(-1);
   }
@@ -185,7 +185,7 @@ public final class Rollouts {
     out.add(new GateResult("rollout estimate" + cs, l.estimate(), null, true));
     out.add(new GateResult("rollout interval lower end", l.lower(), null, true));
     out.add(new GateResult("rollout interval upper end", l.upper(), null, true));
-    out.add(new GateResult(LABELLED_ROWS + " (min_labelled)", (double) l.rows(), (double) rollout.minLabelled(), true));
+    out.add(new GateResult(LABELLED_ROWS, (double) l.rows(), (double) rollout.minLabelled(), true));
     return out;
   }
 }
