@@ -57,7 +57,7 @@ final class DemoRollout {
     Transition t = move.get();
     GateResult bound = t.gates().stream().filter(g -> g.check().startsWith("rollout ") && g.threshold() != null)
         .filter(g -> g.check().contains("bound")).findFirst().orElse(null);
-    long rows = t.gates().stream().filter(g -> g.check().startsWith("rollout labelled rows"))
+    long rows = t.gates().stream().filter(g -> g.check().equals(Rollouts.LABELLED_ROWS))
         .mapToLong(g -> Math.round(g.value())).findFirst().orElse(-1);
     String evidence = bound == null ? "" : String.format(Locale.ROOT, ": %s %+.4f %s %s on %d rows",
         bound.check().contains("upper") ? "upper" : "lower", bound.value(),

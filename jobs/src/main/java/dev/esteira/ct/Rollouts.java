@@ -31,7 +31,7 @@ public final class Rollouts {
   public static final String TAG_SHARE = "rollout.share";
   public static final String ACTOR = "esteira-rollout";
   /** The gate result of a move that says how many labelled rows it rested on. */
-  static final String LABELLED_ROWS = "rollout labelled rows (min_labelled)";
+  public static final String LABELLED_ROWS = "rollout labelled rows (min_labelled)";
 
   private final ContinuousTraining ct;
   private final Registry registry;
