@@ -67,7 +67,7 @@ public final class ImportanceStore {
   public void replace(String model, String runId, String sample, List<Entry> entries) {
     List<Row> rows = new ArrayList<>();
     entries.forEach(e -> rows.add(e.toRow()));
-    lake.replace(lake.frame(ExplainTables.FEATURE_IMPORTANCE, rows), key(model, runId, sample));
+    lake.replace(key(model, runId, sample), rows);
   }
 
   /** A run's importances on a sample, by rank; empty when none were computed. */

@@ -72,8 +72,7 @@ public final class DriftStore {
 
   /** Replaces every metric of a target's batch with {@code metrics}, in one commit. */
   public void replace(Target target, String batch, List<DriftMetric> metrics) {
-    lake.replace(lake.frame(MonitorTables.DRIFT_METRICS, metrics.stream().map(DriftMetric::toRow).toList()),
-        of(target).eq("batch", batch));
+    lake.replace(of(target).eq("batch", batch), metrics.stream().map(DriftMetric::toRow).toList());
   }
 
   /** Every metric of a target, in batch, column, comparison and metric order. */

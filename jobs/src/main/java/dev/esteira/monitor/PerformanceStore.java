@@ -67,7 +67,7 @@ public final class PerformanceStore {
     if (batch != null) {
       measured = measured.eq("batch", batch);
     }
-    lake.replace(lake.frame(PerformanceTables.PERFORMANCE, rows.stream().map(Performance::toRow).toList()), measured);
+    lake.replace(measured, rows.stream().map(Performance::toRow).toList());
   }
 
   /** Every row of a model, in batch, version, kind and metric order; none when the table does not exist. */

@@ -74,8 +74,7 @@ public final class ProfileStore {
 
   /** Replaces the stored profiles of a target's batch by {@code profiles}, in one commit. */
   public void replace(Target target, String batch, List<ColumnProfile> profiles) {
-    lake.replace(lake.frame(MonitorTables.PROFILES, profiles.stream().map(ProfileStore::toRow).toList()),
-        of(target).eq("batch", batch));
+    lake.replace(of(target).eq("batch", batch), profiles.stream().map(ProfileStore::toRow).toList());
   }
 
   /** The stored profiles of a target's batch. */
