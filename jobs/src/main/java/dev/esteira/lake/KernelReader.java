@@ -115,14 +115,19 @@ final class KernelReader {
           while (fileRows.hasNext()) {
             io.delta.kernel.data.Row scanFile = fileRows.next();
             FileStatus file = InternalScanFileUtils.getAddFileStatus(scanFile);
-            CloseableIterator<ColumnarBatch> physical =
-                engine.getParquetHandler().readParquetFiles(Utils.singletonCloseableIterator(file), physicalSchema, Optional.empty());
-            try (CloseableIterator<FilteredColumnarBatch> data =
-                Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
-              while (data.hasNext()) {
-                collect(data.next(), read, tableSchema, outSchema, conditionOrdinals, conditionValues, out);
+            // A data file of a Delta table never changes once written (a new version writes new files),
+            // so its decoded rows can be kept; not when a deletion vector hides some of them.
+            String key = InternalScanFileUtils.getDeletionVectorDescriptorFromRow(scanFile) == null
+                ? file.getPath() + "|" + file.getModificationTime() + "|" + read + "|" + tableSchema.json()
+                : null;
+            List<Object[]> values = key == null ? null : DECODED.get(key);
+            if (values == null) {
+              values = decode(scanState, scanFile, file, physicalSchema, read, tableSchema);
+              if (key != null) {
+                DECODED.put(key, values);
               }
             }
+            keep(values, outSchema, conditionOrdinals, conditionValues, out);
           }
         }
       }
@@ -132,25 +137,41 @@ final class KernelReader {
     return out;
   }
 
-  private static void collect(
-      FilteredColumnarBatch filtered, List<String> read, StructType tableSchema, StructType outSchema,
-      int[] conditionOrdinals, Object[] conditionValues, List<Row> out) {
-    ColumnarBatch batch = filtered.getData();
-    Optional<ColumnVector> selection = filtered.getSelectionVector();
-    int[] ordinals = new int[read.size()];
-    for (int i = 0; i < ordinals.length; i++) {
-      ordinals[i] = batch.getSchema().indexOf(read.get(i));
+  /** Every row of one data file, the values of {@code read} columns as {@code collect} gives them. */
+  private List<Object[]> decode(io.delta.kernel.data.Row scanState, io.delta.kernel.data.Row scanFile, FileStatus file,
+      io.delta.kernel.types.StructType physicalSchema, List<String> read, StructType tableSchema) throws IOException {
+    List<Object[]> rows = new ArrayList<>();
+    CloseableIterator<ColumnarBatch> physical =
+        engine.getParquetHandler().readParquetFiles(Utils.singletonCloseableIterator(file), physicalSchema, Optional.empty());
+    try (CloseableIterator<FilteredColumnarBatch> data = Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
+      while (data.hasNext()) {
+        FilteredColumnarBatch filtered = data.next();
+        ColumnarBatch batch = filtered.getData();
+        Optional<ColumnVector> selection = filtered.getSelectionVector();
+        int[] ordinals = new int[read.size()];
+        for (int i = 0; i < ordinals.length; i++) {
+          ordinals[i] = batch.getSchema().indexOf(read.get(i));
+        }
+        for (int r = 0; r < batch.getSize(); r++) {
+          if (selection.isPresent() && (selection.get().isNullAt(r) || !selection.get().getBoolean(r))) {
+            continue;
+          }
+          Object[] values = new Object[read.size()];
+          for (int i = 0; i < values.length; i++) {
+            values[i] = value(batch.getColumnVector(ordinals[i]), r, tableSchema.apply(read.get(i)).dataType());
+          }
+          rows.add(values);
+        }
+      }
     }
+    return rows;
+  }
+
+  /** The rows that meet every condition, with the first {@code outSchema.size()} values of each. */
+  private static void keep(
+      List<Object[]> rows, StructType outSchema, int[] conditionOrdinals, Object[] conditionValues, List<Row> out) {
     rows:
-    for (int r = 0; r < batch.getSize(); r++) {
-      if (selection.isPresent()
-          && (selection.get().isNullAt(r) || !selection.get().getBoolean(r))) {
-        continue;
-      }
-      Object[] values = new Object[read.size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = value(batch.getColumnVector(ordinals[i]), r, tableSchema.apply(read.get(i)).dataType());
-      }
+    for (Object[] values : rows) {
       for (int k = 0; k < conditionOrdinals.length; k++) {
         if (!same(values[conditionOrdinals[k]], conditionValues[k])) {
           continue rows;
@@ -159,6 +180,87 @@ final class KernelReader {
       Object[] kept = new Object[outSchema.size()];
       System.arraycopy(values, 0, kept, 0, kept.length);
       out.add(new GenericRowWithSchema(kept, outSchema));
+    }
+  }
+
+  /**
+   * Decoded data files, kept across reads in this JVM: a night's steps read the same profiles, runs and
+   * registry files again and again, and a workflow of many nights in one process would otherwise decode
+   * every live file of a table on each read. Bounded by an estimate of the memory the values hold; the
+   * least recently read file goes first.
+   */
+  static final DecodedFiles DECODED = new DecodedFiles(64L << 20);
+
+  static final class DecodedFiles {
+    private final long budget;
+    private long held;
+    private final LinkedHashMap<String, List<Object[]>> files = new LinkedHashMap<>(64, 0.75f, true);
+    private final Map<String, Long> weights = new java.util.HashMap<>();
+
+    DecodedFiles(long budget) {
+      this.budget = budget;
+    }
+
+    synchronized List<Object[]> get(String key) {
+      return files.get(key);
+    }
+
+    synchronized void put(String key, List<Object[]> rows) {
+      long weight = weight(rows);
+      if (weight > budget / 8 || files.containsKey(key)) {
+        return;
+      }
+      files.put(key, rows);
+      weights.put(key, weight);
+      held += weight;
+      var eldest = files.entrySet().iterator();
+      while (held > budget && eldest.hasNext()) {
+        String gone = eldest.next().getKey();
+        eldest.remove();
+        held -= weights.remove(gone);
+      }
+    }
+
+    synchronized int size() {
+      return files.size();
+    }
+
+    /** A rough count of the bytes the values hold (object headers, text, binary, collections). */
+    private static long weight(List<Object[]> rows) {
+      long w = 0;
+      for (Object[] row : rows) {
+        w += 16 + 8L * row.length;
+        for (Object v : row) {
+          w += weightOf(v);
+        }
+      }
+      return w;
+    }
+
+    private static long weightOf(Object v) {
+      if (v == null) {
+        return 0;
+      } else if (v instanceof byte[] b) {
+        return 16 + b.length;
+      } else if (v instanceof String s) {
+        return 40 + s.length();
+      } else if (v instanceof scala.collection.Map<?, ?> m) {
+        return 64 + 96L * m.size();
+      } else if (v instanceof scala.collection.Iterable<?> seq) {
+        long w = 32;
+        var it = seq.iterator();
+        while (it.hasNext()) {
+          w += 8 + weightOf(it.next());
+        }
+        return w;
+      } else if (v instanceof Row r) {
+        long w = 16;
+        for (int i = 0; i < r.size(); i++) {
+          w += 8 + weightOf(r.get(i));
+        }
+        return w;
+      }
+      return 24;
     }
   }
 
