@@ -97,14 +97,10 @@ public final class Datasets {
     IngestRecord record = new IngestRecord(batch, content.rows(), schemaFingerprint, content.hash(), path, fmt,
         java.util.UUID.randomUUID().toString());
     String marker = record.marker();
-    // Every row carries the batch (set above), so a table partitioned by it has the batch's rows in one
-    // partition, replaced as such; an empty batch must still empty it, which only replaceWhere does.
-    boolean onePartition = content.rows() > 0 && lake.replacesPartition(table, Map.of(BATCH_COLUMN, batch));
     Lakehouse.withRetry(
         "write batch " + batch + " of " + spec.name(),
         () -> {
-          var writer = rows.write().format("delta");
-          (onePartition ? Lakehouse.replacingPartition(writer) : Lakehouse.overwritingWhere(writer, BATCH_COLUMN, batch))
+          Lakehouse.overwritingWhere(rows.write().format("delta"), BATCH_COLUMN, batch)
               .option("userMetadata", marker)
               .save(table);
           return null;

@@ -71,11 +71,6 @@ final class KernelReader {
     return snapshot.getVersion(engine);
   }
 
-  /** The columns the table is partitioned by, as its metadata lists them (none for an unpartitioned table). */
-  List<String> partitionColumns(Snapshot snapshot) {
-    return snapshot.getPartitionColumnNames(engine);
-  }
-
   /** The snapshot's schema as Spark describes it (the Delta log stores one JSON form for both). */
   StructType schema(Snapshot snapshot) {
     return (StructType) DataType.fromJson(snapshot.getSchema(engine).toJson());
@@ -265,7 +260,7 @@ final class KernelReader {
   }
 
   /** Equality as SQL's {@code =} on one column (an int literal equals a long cell of the same value). */
-  static boolean same(Object cell, Object value) {
+  private static boolean same(Object cell, Object value) {
     if (cell instanceof Number a && value instanceof Number b
         && !(a instanceof Double || a instanceof Float || b instanceof Double || b instanceof Float)) {
       return a.longValue() == b.longValue();

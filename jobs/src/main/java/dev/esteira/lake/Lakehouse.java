@@ -6,7 +6,6 @@ import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -504,62 +503,10 @@ public final class Lakehouse {
 
   /**
    * Replaces, in one commit, every row that {@code match} selects by {@code rows}, records built on the
-   * driver (a store's profiles, metrics), each of which must match too. When the match fixes exactly the
-   * columns the table is partitioned by, this is a replace of one partition (see {@link #replacesPartition}).
+   * driver (a store's profiles, metrics), each of which must match too.
    */
   public void replace(Match match, List<Row> rows) {
-    MetaTable table = match.table();
-    ensure(table);
-    Dataset<Row> frame = frame(table, rows);
-    if (rows.isEmpty() || !replacesPartition(path(table), match.equalities())) {
-      replace(table, frame, match.sql());
-      return;
-    }
-    for (Row row : rows) {
-      for (Map.Entry<String, Object> e : match.equalities().entrySet()) {
-        Object cell = row.get(table.schema().fieldIndex(e.getKey()));
-        if (!KernelReader.same(cell, e.getValue())) {
-          // replaceWhere refuses such a row too; here it would replace another partition as well.
-          throw new EsteiraException("replace in " + table.name() + ": a row has " + e.getKey() + " = " + cell
-              + ", outside the rows it replaces (" + match.sql() + ")");
-        }
-      }
-    }
-    withRetry(
-        "replace in " + table.name(),
-        () -> {
-          replacingPartition(ordered(table, frame).write().format("delta")).save(path(table));
-          return null;
-        });
-  }
-
-  /**
-   * Whether the table at {@code path} is partitioned by exactly the columns of {@code equalities}, none
-   * of them null: then the rows they select are one partition, and writing rows that all lie in it with
-   * {@link #replacingPartition} replaces that partition and nothing else. Delta's {@code replaceWhere}
-   * would do the same through a DELETE, which in Delta 3.3 computes the table's whole state for its
-   * metrics (every file's action aggregated by a Spark job, {@code DeleteCommand} reading
-   * {@code snapshot.numOfFiles}) before it finds the partition's files; dynamic partition overwrite
-   * finds them by their partition values alone. The table's own log decides, not the code's
-   * declaration: tables created before their partitioning was declared are unpartitioned, and there a
-   * dynamic overwrite would replace the whole table.
-   */
-  public boolean replacesPartition(String path, Map<String, Object> equalities) {
-    if (equalities.isEmpty() || equalities.values().stream().anyMatch(java.util.Objects::isNull)) {
-      return false;
-    }
-    return kernel.latest(path)
-        .map(snapshot -> new java.util.HashSet<>(kernel.partitionColumns(snapshot)).equals(equalities.keySet()))
-        .orElse(false);
-  }
-
-  /**
-   * The writer set to replace the partitions its rows lie in, and only those (Delta's dynamic partition
-   * overwrite). Use only after {@link #replacesPartition} said the condition is one partition, for rows
-   * that all lie in it and are not none (no rows would replace nothing rather than empty it).
-   */
-  public static <T> org.apache.spark.sql.DataFrameWriter<T> replacingPartition(org.apache.spark.sql.DataFrameWriter<T> writer) {
-    return writer.mode("overwrite").option("partitionOverwriteMode", "dynamic");
+    replace(match.table(), frame(match.table(), rows), match.sql());
   }
 
   /**
