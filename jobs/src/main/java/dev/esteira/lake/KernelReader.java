@@ -102,6 +102,8 @@ final class KernelReader {
     int[] conditionOrdinals = equalities.keySet().stream().mapToInt(read::indexOf).toArray();
     Object[] conditionValues = equalities.values().toArray();
     List<Row> out = new ArrayList<>();
+    // What a kept file's rows depend on besides the file: the columns read and the types they convert to.
+    String decodedAs = "|" + read + "|" + tableSchema.json();
     io.delta.kernel.data.Row scanState = scan.getScanState(engine);
     io.delta.kernel.types.StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(engine, scanState);
     try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
@@ -113,7 +115,7 @@ final class KernelReader {
             // A data file of a Delta table never changes once written (a new version writes new files),
             // so its decoded rows can be kept; not when a deletion vector hides some of them.
             String key = InternalScanFileUtils.getDeletionVectorDescriptorFromRow(scanFile) == null
-                ? file.getPath() + "|" + file.getModificationTime() + "|" + read + "|" + tableSchema.json()
+                ? file.getPath() + "|" + file.getModificationTime() + decodedAs
                 : null;
             List<Object[]> values = key == null ? null : DECODED.get(key);
             if (values == null) {
@@ -132,7 +134,7 @@ final class KernelReader {
     return out;
   }
 
-  /** Every row of one data file, the values of {@code read} columns as {@code collect} gives them. */
+  /** Every row of one data file, the values of {@code read} columns as Spark's {@code collect} gives them. */
   private List<Object[]> decode(io.delta.kernel.data.Row scanState, io.delta.kernel.data.Row scanFile, FileStatus file,
       io.delta.kernel.types.StructType physicalSchema, List<String> read, StructType tableSchema) throws IOException {
     List<Object[]> rows = new ArrayList<>();
@@ -187,17 +189,19 @@ final class KernelReader {
   static final DecodedFiles DECODED = new DecodedFiles(64L << 20);
 
   static final class DecodedFiles {
+    private record Kept(List<Object[]> rows, long weight) {}
+
     private final long budget;
     private long held;
-    private final LinkedHashMap<String, List<Object[]>> files = new LinkedHashMap<>(64, 0.75f, true);
-    private final Map<String, Long> weights = new java.util.HashMap<>();
+    private final LinkedHashMap<String, Kept> files = new LinkedHashMap<>(64, 0.75f, true);
 
     DecodedFiles(long budget) {
       this.budget = budget;
     }
 
     synchronized List<Object[]> get(String key) {
-      return files.get(key);
+      Kept kept = files.get(key);
+      return kept == null ? null : kept.rows();
     }
 
     synchronized void put(String key, List<Object[]> rows) {
@@ -205,14 +209,12 @@ final class KernelReader {
       if (weight > budget / 8 || files.containsKey(key)) {
         return;
       }
-      files.put(key, rows);
-      weights.put(key, weight);
+      files.put(key, new Kept(rows, weight));
       held += weight;
-      var eldest = files.entrySet().iterator();
+      var eldest = files.values().iterator();
       while (held > budget && eldest.hasNext()) {
-        String gone = eldest.next().getKey();
+        held -= eldest.next().weight();
         eldest.remove();
-        held -= weights.remove(gone);
       }
     }
 
