@@ -14,7 +14,7 @@ TABLES = ["dataset_versions", "runs", "models", "model_transitions", "prediction
 
 # Tables written by appends (MetaTable.newestBy in the Java code): each change of a key is a new row and
 # the newest by the stamp column is current; the view shows that row only, as `esteira sql` does.
-NEWEST_BY = {"workflow_runs": (["run_id", "step", "attempt"], "recorded_at")}
+NEWEST_BY = {"dataset_versions": (["dataset", "batch", "version"], "recorded_at"), "workflow_runs": (["run_id", "step", "attempt"], "recorded_at")}
 
 # The one definition of the model_versions view, shared with `esteira sql` (registry.RegistryViews): read
 # from the repository, so a notebook needs no jar.

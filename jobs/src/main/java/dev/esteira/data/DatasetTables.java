@@ -4,6 +4,7 @@ import static org.apache.spark.sql.types.DataTypes.*;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.esteira.lake.MetaTable;
 import dev.esteira.lake.Migration;
@@ -30,20 +31,29 @@ public final class DatasetTables {
   public static final MetaTable DATASET_VERSIONS =
       new MetaTable(
           "dataset_versions",
-          schema(QUALITY),
+          schema(QUALITY, true),
           List.of("dataset", "batch", "version"),
           "one row per ingested batch and the Delta version of the dataset table that holds it; an empty "
-              + "batch changes no file, so it shares the version that was current")
+              + "batch changes no file, so it shares the version that was current; a change of a row (its "
+              + "quality, its tag) is appended, the newest by recorded_at is current")
           .withMigrations(
               new Migration(
-                  schema(StringType),
+                  schema(StringType, false),
                   "quality typed as an array of expectation results instead of JSON text",
                   (lake, rows) -> rows.withColumn("quality",
                       from_json(col("quality"), new StructType().add("expectations", QUALITY), Map.of())
-                          .getField("expectations"))));
+                          .getField("expectations"))),
+              new Migration(
+                  schema(QUALITY, false),
+                  "recorded_at: when the row was written; a change of a row is appended (the newest row of a "
+                      + "key is current) instead of rewriting it; earlier rows have none",
+                  (lake, rows) -> rows.withColumn("recorded_at", lit(null).cast(TimestampType))))
+          // Written at every ingest and validate of every night: an append through Delta Kernel is a few
+          // tens of milliseconds where a Spark replace of the key was most of a second.
+          .withNewestBy("recorded_at");
 
-  private static StructType schema(DataType quality) {
-    return new StructType()
+  private static StructType schema(DataType quality, boolean recordedAt) {
+    StructType s = new StructType()
               .add("dataset", StringType, false)
               .add("version", LongType, false)
               .add("batch", StringType, false)
@@ -57,5 +67,6 @@ public final class DatasetTables {
               .add("expectations_status", StringType, true)
               .add("quality", quality, true)
               .add("created_at", TimestampType, false);
+    return recordedAt ? s.add("recorded_at", TimestampType, true) : s;
   }
 }

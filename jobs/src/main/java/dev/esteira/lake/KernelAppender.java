@@ -12,6 +12,8 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
 import io.delta.kernel.internal.util.Utils;
+import io.delta.kernel.data.ArrayValue;
+import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
@@ -46,7 +48,8 @@ import org.apache.spark.sql.catalyst.util.DateTimeUtils;
  *
  * <p>Kernel does not enforce the schema's NOT NULL columns; {@link #append} does, before anything is
  * written. Values are the Java types a Spark row holds (String, Integer, Long, Double, Boolean,
- * Timestamp, Date): the metadata tables written this way have no nested columns.
+ * Timestamp, Date), arrays of them (a list or a Scala sequence) and structs of them (rows): the quality
+ * results of {@code dataset_versions} are an array of structs.
  */
 final class KernelAppender {
   private static final String ENGINE_INFO = "Esteira (Delta Kernel 3.3)";
@@ -148,12 +151,16 @@ final class KernelAppender {
     }
   }
 
-  /** One column of Spark row values, read the way Kernel's Parquet writer asks for them. */
+  /**
+   * One column of Spark row values, read the way Kernel's Parquet writer asks for them: flat values, and
+   * arrays (a Java list or a Scala sequence of elements) and structs (Spark rows) of them, each nested
+   * level a vector of its own over the values below it.
+   */
   private record Values(DataType type, Object[] values) implements ColumnVector {
     Values {
       if (!(type instanceof StringType || type instanceof IntegerType || type instanceof LongType
           || type instanceof DoubleType || type instanceof BooleanType || type instanceof TimestampType
-          || type instanceof DateType)) {
+          || type instanceof DateType || type instanceof ArrayType || type instanceof StructType)) {
         throw new IllegalArgumentException("appends without Spark do not write " + type + " columns");
       }
     }
@@ -201,6 +208,35 @@ final class KernelAppender {
     @Override
     public String getString(int rowId) {
       return (String) values[rowId];
+    }
+
+    @Override
+    public ArrayValue getArray(int rowId) {
+      Object v = values[rowId];
+      Object[] elements = v instanceof List<?> list ? list.toArray()
+          : scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<?>) v).toArray();
+      Values vector = new Values(((ArrayType) type).getElementType(), elements);
+      return new ArrayValue() {
+        @Override
+        public int getSize() {
+          return elements.length;
+        }
+
+        @Override
+        public ColumnVector getElements() {
+          return vector;
+        }
+      };
+    }
+
+    /** A struct's field across the rows: null where the struct itself is null. */
+    @Override
+    public ColumnVector getChild(int ordinal) {
+      Object[] field = new Object[values.length];
+      for (int i = 0; i < field.length; i++) {
+        field[i] = values[i] == null ? null : ((Row) values[i]).get(ordinal);
+      }
+      return new Values(((StructType) type).at(ordinal).getDataType(), field);
     }
   }
 }

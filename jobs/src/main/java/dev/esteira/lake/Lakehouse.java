@@ -364,8 +364,12 @@ public final class Lakehouse {
       }
       String marker = "esteira-op " + java.util.UUID.randomUUID();
       try {
-        var writer = ordered(table, frame(table, decision.rows())).write().format("delta");
-        writer = decision.replacing().isEmpty()
+        // A table written by appends takes the decision's rows as new rows of their keys (the newest
+        // is current); any other replaces the rows the decision names.
+        boolean appends = table.newestBy() != null;
+        var writer = ordered(table, frame(table, appends ? stamped(table, decision.rows()) : decision.rows()))
+            .write().format("delta");
+        writer = appends || decision.replacing().isEmpty()
             ? writer.mode("append")
             : writer.mode("overwrite").option("replaceWhere", Match.anyOf(decision.replacing()));
         writer

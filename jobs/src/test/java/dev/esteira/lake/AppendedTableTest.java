@@ -122,6 +122,60 @@ class AppendedTableTest {
     return lake.spark().sql("DESCRIBE DETAIL delta.`" + lake.path(LOG) + "`").first().<Long>getAs("numFiles");
   }
 
+  private static final StructType RESULT = new StructType()
+      .add("name", StringType, true).add("value", DoubleType, true).add("passed", BooleanType, true);
+  private static final MetaTable NESTED = new MetaTable("appended_nested",
+      new StructType()
+          .add("id", StringType, false)
+          .add("results", createArrayType(RESULT, true), true)
+          .add("best", RESULT, true)
+          .add("recorded_at", TimestampType, true),
+      List.of("id"), "rows with an array of structs and a struct").withNewestBy("recorded_at");
+
+  /**
+   * Arrays of structs and structs appended through Kernel read back as Spark's Parquet reader and Kernel's
+   * reader see them: nulls at every level, an empty array, and a row Spark read (whose array is a Scala
+   * sequence) appended again as the newest of its key.
+   */
+  @Test
+  void arraysOfStructsAndStructsAreWrittenAsSparkReadsThem() {
+    Lakehouse lake = TestSpark.freshLakehouse("appended-nested");
+    lake.ensure(NESTED);
+    Row a = RowFactory.create("a", List.of(RowFactory.create("rows", 100.0, true),
+        RowFactory.create("mean", null, false), RowFactory.create(null, 2.5, null)), RowFactory.create("rows", 1.0, true), null);
+    Row b = RowFactory.create("b", List.of(), null, null);
+    Row c = RowFactory.create("c", null, RowFactory.create(null, null, null), null);
+    List<Row> withNullElement = new ArrayList<>();
+    withNullElement.add(RowFactory.create("x", -0.5, true));
+    withNullElement.add(null);
+    Row d = RowFactory.create("d", withNullElement, null, null);
+    lake.upsert(NESTED, List.of(a, b, c, d));
+    Map<String, String> expected = new TreeMap<>(Map.of(
+        "a", "[[rows,100.0,true], [mean,null,false], [null,2.5,null]] [rows,1.0,true]",
+        "b", "[] null",
+        "c", "null [null,null,null]",
+        "d", "[[x,-0.5,true], null] null"));
+    List<Row> raw = lake.spark().read().format("delta").load(lake.path(NESTED)).collectAsList();
+    assertEquals(expected, nested(raw), "Spark's Parquet reader, straight from the files");
+    assertEquals(expected, nested(lake.rows(NESTED)), "the lakehouse's Kernel reader");
+    // Spark's row of b with a new array: its array arrives as a Scala sequence.
+    Row sparkA = raw.stream().filter(r -> r.getAs("id").equals("a")).findFirst().orElseThrow();
+    lake.upsert(NESTED, List.of(RowFactory.create("b", sparkA.get(1), sparkA.get(2), null)));
+    expected.put("b", expected.get("a"));
+    assertEquals(expected, nested(lake.read(NESTED).collectAsList()));
+    assertEquals(expected, nested(lake.rows(NESTED)));
+  }
+
+  /** id -> "results best", arrays and structs printed by value. */
+  private static Map<String, String> nested(List<Row> rows) {
+    Map<String, String> out = new TreeMap<>();
+    for (Row r : rows) {
+      Object results = r.isNullAt(1) ? null : r.getList(1);
+      out.put(r.getAs("id"), results + " " + r.get(2));
+    }
+    return out;
+  }
+
   @Test
   void aNullInANotNullColumnIsRefusedBeforeAnythingIsWritten() {
     Lakehouse lake = TestSpark.freshLakehouse("appended-null");
