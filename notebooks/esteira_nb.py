@@ -15,6 +15,9 @@ TABLES = ["dataset_versions", "runs", "models", "model_transitions", "prediction
 # Tables written by appends (MetaTable.newestBy in the Java code): each change of a key is a new row and
 # the newest by the stamp column is current; the view shows that row only, as `esteira sql` does.
 NEWEST_BY = {"dataset_versions": (["dataset", "batch", "version"], "recorded_at"), "workflow_runs": (["run_id", "step", "attempt"], "recorded_at")}
+# Tables written a partition at a time by appends (MetaTable.newestWriteOfPartition): the rows of each
+# partition's newest write (by the stamp, alike for all rows of one write) are current.
+NEWEST_WRITE_BY = {"drift_metrics": (["target", "batch"], "written_at"), "profiles": (["target", "batch"], "written_at")}
 
 # The one definition of the model_versions view, shared with `esteira sql` (registry.RegistryViews): read
 # from the repository, so a notebook needs no jar.
@@ -96,10 +99,15 @@ def open_lakehouse(given=None, tables=None):
 
 
 def newest(name, frame):
-    """The current rows of a table written by appends (the newest of each key); other tables as they are."""
+    """The current rows of a table written by appends (the newest of each key, or of each partition the rows
+    of its newest write); other tables as they are."""
+    from pyspark.sql import Window, functions as F
+    if name in NEWEST_WRITE_BY:
+        partition, stamp = NEWEST_WRITE_BY[name]
+        newest_write = F.max(stamp).over(Window.partitionBy(*partition))
+        return frame.withColumn("_newest", newest_write).where(F.col(stamp).eqNullSafe(F.col("_newest"))).drop("_newest")
     if name not in NEWEST_BY:
         return frame
-    from pyspark.sql import Window, functions as F
     keys, stamp = NEWEST_BY[name]
     by_key = Window.partitionBy(*keys).orderBy(F.col(stamp).desc_nulls_last())
     return frame.withColumn("_newest", F.row_number().over(by_key)).where("_newest = 1").drop("_newest")

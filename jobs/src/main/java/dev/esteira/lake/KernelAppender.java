@@ -13,6 +13,10 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
 import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.data.ArrayValue;
+import io.delta.kernel.data.MapValue;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.types.BinaryType;
+import io.delta.kernel.types.MapType;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
@@ -39,8 +43,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.util.DateTimeUtils;
 
 /**
- * Appends rows to an existing, unpartitioned Delta table through Delta Kernel: one Parquet file and one
- * blind-append commit, written in this thread, where a Spark write is a planned job. Kernel retries the
+ * Appends rows to an existing Delta table (a partitioned one a partition at a time) through Delta Kernel:
+ * one Parquet file and one blind-append commit, written in this thread, where a Spark write is a planned job. Kernel retries the
  * commit when another writer committed first (appends never conflict with appends), writes the
  * checkpoint when the table's interval says so, and leaves every table feature it does not support to
  * fail loudly (Kernel 3.3 writes tables of writer version 2 without invariants, which is what the
@@ -48,8 +52,9 @@ import org.apache.spark.sql.catalyst.util.DateTimeUtils;
  *
  * <p>Kernel does not enforce the schema's NOT NULL columns; {@link #append} does, before anything is
  * written. Values are the Java types a Spark row holds (String, Integer, Long, Double, Boolean,
- * Timestamp, Date), arrays of them (a list or a Scala sequence) and structs of them (rows): the quality
- * results of {@code dataset_versions} are an array of structs.
+ * Timestamp, Date, byte[]), arrays (a list or a Scala sequence), maps (Java or Scala) and structs (rows)
+ * of them: the quality results of {@code dataset_versions} are an array of structs, a profile's quantiles
+ * a map, its sketch binary.
  */
 final class KernelAppender {
   private static final String ENGINE_INFO = "Esteira (Delta Kernel 3.3)";
@@ -69,21 +74,27 @@ final class KernelAppender {
     this.engine = DefaultEngine.create(hadoopConf);
   }
 
-  /** Appends {@code rows} (with {@code sparkSchema}'s columns, by name) to the table at {@code path}. */
-  long append(String path, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows) {
+  /**
+   * Appends {@code rows} (with {@code sparkSchema}'s columns, by name) to the table at {@code path}; of a
+   * partitioned table, all rows are of the one partition {@code partition} names (column to value).
+   */
+  long append(String path, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows, Map<String, Object> partition) {
     Table table = Table.forPath(engine, path);
     Transaction txn = table.createTransactionBuilder(engine, ENGINE_INFO, Operation.WRITE).build(engine);
     StructType schema = txn.getSchema(engine);
-    if (!txn.getPartitionColumns(engine).isEmpty()) {
-      throw new IllegalArgumentException(path + ": appends without Spark are for unpartitioned tables");
+    if (!new java.util.HashSet<>(txn.getPartitionColumns(engine)).equals(partition.keySet())) {
+      throw new IllegalArgumentException(path + ": partitioned by " + txn.getPartitionColumns(engine)
+          + ", an append names the partition " + partition.keySet());
     }
+    Map<String, Literal> partitionValues = new java.util.HashMap<>();
+    partition.forEach((column, value) -> partitionValues.put(column, literal(path, column, value)));
     ColumnarBatch batch = batchOf(path, schema, sparkSchema, rows);
     io.delta.kernel.data.Row state = txn.getTransactionState(engine);
     try (CloseableIterator<FilteredColumnarBatch> logical =
              Utils.toCloseableIterator(List.of(new FilteredColumnarBatch(batch, java.util.Optional.empty())).iterator());
          CloseableIterator<FilteredColumnarBatch> physical =
-             Transaction.transformLogicalData(engine, state, logical, Map.of())) {
-      var context = Transaction.getWriteContext(engine, state, Map.of());
+             Transaction.transformLogicalData(engine, state, logical, partitionValues)) {
+      var context = Transaction.getWriteContext(engine, state, partitionValues);
       CloseableIterator<DataFileStatus> files =
           engine.getParquetHandler().writeParquetFiles(context.getTargetDirectory(), physical, context.getStatisticsColumns());
       List<io.delta.kernel.data.Row> actions = new ArrayList<>();
@@ -103,6 +114,18 @@ final class KernelAppender {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A partition value as Kernel's literal (the lakehouse partitions by strings and integers). */
+  private static Literal literal(String path, String column, Object value) {
+    if (value instanceof String v) {
+      return Literal.ofString(v);
+    } else if (value instanceof Integer v) {
+      return Literal.ofInt(v);
+    } else if (value instanceof Long v) {
+      return Literal.ofLong(v);
+    }
+    throw new IllegalArgumentException(path + ": partition column " + column + " = " + value + " is not a string or an integer");
   }
 
   private void checkpoint(Table table, long version) {
@@ -149,6 +172,16 @@ final class KernelAppender {
     public int getSize() {
       return size;
     }
+
+    /** Kernel drops a partitioned table's partition columns from the data it writes (they are in the path). */
+    @Override
+    public ColumnarBatch withDeletedColumnAt(int ordinal) {
+      List<ColumnVector> rest = new ArrayList<>(vectors);
+      rest.remove(ordinal);
+      List<StructField> fields = new ArrayList<>(schema.fields());
+      fields.remove(ordinal);
+      return new Batch(new StructType(fields), rest, size);
+    }
   }
 
   /**
@@ -160,7 +193,8 @@ final class KernelAppender {
     Values {
       if (!(type instanceof StringType || type instanceof IntegerType || type instanceof LongType
           || type instanceof DoubleType || type instanceof BooleanType || type instanceof TimestampType
-          || type instanceof DateType || type instanceof ArrayType || type instanceof StructType)) {
+          || type instanceof DateType || type instanceof BinaryType || type instanceof ArrayType
+          || type instanceof MapType || type instanceof StructType)) {
         throw new IllegalArgumentException("appends without Spark do not write " + type + " columns");
       }
     }
@@ -208,6 +242,44 @@ final class KernelAppender {
     @Override
     public String getString(int rowId) {
       return (String) values[rowId];
+    }
+
+    @Override
+    public byte[] getBinary(int rowId) {
+      return (byte[]) values[rowId];
+    }
+
+    /** A map (Java or Scala) as its keys and its values, in one iteration order. */
+    @Override
+    public MapValue getMap(int rowId) {
+      Object v = values[rowId];
+      Map<?, ?> map = v instanceof Map<?, ?> m ? m : scala.collection.JavaConverters.mapAsJavaMap((scala.collection.Map<?, ?>) v);
+      Object[] keys = new Object[map.size()];
+      Object[] vals = new Object[map.size()];
+      int i = 0;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        keys[i] = e.getKey();
+        vals[i++] = e.getValue();
+      }
+      MapType mapType = (MapType) type;
+      Values keyVector = new Values(mapType.getKeyType(), keys);
+      Values valueVector = new Values(mapType.getValueType(), vals);
+      return new MapValue() {
+        @Override
+        public int getSize() {
+          return keys.length;
+        }
+
+        @Override
+        public ColumnVector getKeys() {
+          return keyVector;
+        }
+
+        @Override
+        public ColumnVector getValues() {
+          return valueVector;
+        }
+      };
     }
 
     @Override

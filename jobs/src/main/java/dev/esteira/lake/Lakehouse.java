@@ -6,6 +6,7 @@ import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -189,7 +190,7 @@ public final class Lakehouse {
    */
   public List<Row> rows(Match match, String... columns) {
     return checkedSnapshot(match.table())
-        .map(snapshot -> newest(match.table(), kernel.rows(snapshot, match.equalities(), readColumns(match.table(), columns))))
+        .map(snapshot -> current(snapshot, match, readColumns(match.table(), columns)))
         .orElse(List.of());
   }
 
@@ -203,7 +204,7 @@ public final class Lakehouse {
     MetaTable table = matches.get(0).table();
     List<Row> out = new ArrayList<>();
     for (Match m : matches) {
-      out.addAll(newest(table, kernel.rows(snapshot, m.equalities(), readColumns(table, columns))));
+      out.addAll(current(snapshot, m, readColumns(table, columns)));
     }
     return out;
   }
@@ -218,16 +219,41 @@ public final class Lakehouse {
     if (version < 0) {
       return List.of();
     }
-    return newest(match.table(), kernel.rows(kernel.at(path(match.table()), version), match.equalities(), List.of()));
+    return current(kernel.at(path(match.table()), version), match, List.of());
   }
 
-  /** The columns to read: those asked for, and for a table written by appends what finds a key's newest row. */
+  /**
+   * The current rows {@code match} selects in a snapshot. For a table written a partition at a time, which
+   * write of a partition is the newest is decided over all of the partition's rows, not only the selected
+   * ones (a newer write may have no row for the column a match names).
+   */
+  private List<Row> current(io.delta.kernel.Snapshot snapshot, Match match, List<String> columns) {
+    MetaTable table = match.table();
+    List<Row> rows = kernel.rows(snapshot, match.equalities(), columns);
+    if (!table.newestWriteOfPartition()) {
+      return newest(table, rows);
+    }
+    Map<String, Object> partitions = new java.util.LinkedHashMap<>(match.equalities());
+    partitions.keySet().retainAll(table.partitionBy());
+    List<Row> stamps = rows;
+    if (partitions.size() != match.equalities().size()) {
+      List<String> stampColumns = new ArrayList<>(table.partitionBy());
+      stampColumns.add(table.newestBy());
+      stamps = kernel.rows(snapshot, partitions, stampColumns);
+    }
+    return newestWrites(table, rows, stamps);
+  }
+
+  /**
+   * The columns to read: those asked for, and for a table written by appends what finds a key's newest row
+   * (or a partition's newest write).
+   */
   private static List<String> readColumns(MetaTable table, String... columns) {
     if (columns.length == 0 || table.newestBy() == null) {
       return List.of(columns);
     }
     java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(List.of(columns));
-    all.addAll(table.keys());
+    all.addAll(table.newestWriteOfPartition() ? table.partitionBy() : table.keys());
     all.add(table.newestBy());
     return List.copyOf(all);
   }
@@ -236,6 +262,9 @@ public final class Lakehouse {
   static List<Row> newest(MetaTable table, List<Row> rows) {
     if (table.newestBy() == null) {
       return rows;
+    }
+    if (table.newestWriteOfPartition()) {
+      return newestWrites(table, rows, rows);
     }
     java.util.Map<List<Object>, Row> byKey = new java.util.LinkedHashMap<>();
     for (Row row : rows) {
@@ -248,6 +277,33 @@ public final class Lakehouse {
     return new ArrayList<>(byKey.values());
   }
 
+  /**
+   * Of a table written a partition at a time, the rows of each partition's newest write: those stamped
+   * like the newest stamp that {@code stamps} (rows of the same partitions) holds for their partition.
+   * Rows with no stamp (written before the table was) are the oldest write.
+   */
+  private static List<Row> newestWrites(MetaTable table, List<Row> rows, List<Row> stamps) {
+    Map<List<Object>, java.sql.Timestamp> newest = new java.util.HashMap<>();
+    for (Row row : stamps) {
+      newest.merge(partitionOf(table, row), stamp(row, table), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    }
+    List<Row> out = new ArrayList<>();
+    for (Row row : rows) {
+      if (stamp(row, table).equals(newest.get(partitionOf(table, row)))) {
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
+  private static List<Object> partitionOf(MetaTable table, Row row) {
+    List<Object> values = new ArrayList<>();
+    for (String column : table.partitionBy()) {
+      values.add(row.getAs(column));
+    }
+    return values;
+  }
+
   private static java.sql.Timestamp stamp(Row row, MetaTable table) {
     java.sql.Timestamp t = row.getAs(table.newestBy());
     return t == null ? new java.sql.Timestamp(Long.MIN_VALUE) : t;
@@ -257,6 +313,15 @@ public final class Lakehouse {
   private static Dataset<Row> newest(MetaTable table, Dataset<Row> rows) {
     if (table.newestBy() == null) {
       return rows;
+    }
+    if (table.newestWriteOfPartition()) {
+      org.apache.spark.sql.Column[] partition = table.partitionBy().stream().map(org.apache.spark.sql.functions::col)
+          .toArray(org.apache.spark.sql.Column[]::new);
+      var stamp = org.apache.spark.sql.functions.col(table.newestBy());
+      return rows.withColumn("_newest", org.apache.spark.sql.functions.max(stamp)
+              .over(org.apache.spark.sql.expressions.Window.partitionBy(partition)))
+          .where(stamp.eqNullSafe(org.apache.spark.sql.functions.col("_newest")))
+          .drop("_newest");
     }
     org.apache.spark.sql.Column[] keys = table.keys().stream().map(org.apache.spark.sql.functions::col)
         .toArray(org.apache.spark.sql.Column[]::new);
@@ -434,9 +499,12 @@ public final class Lakehouse {
     if (rows.isEmpty()) {
       return;
     }
+    if (table.newestWriteOfPartition()) {
+      throw new IllegalArgumentException(table.name() + " is written a partition at a time: use replace(Match, rows)");
+    }
     if (table.newestBy() != null) {
       ensure(table);
-      long version = appender.append(path(table), table.schema(), stamped(table, rows));
+      long version = appender.append(path(table), table.schema(), stamped(table, rows), Map.of());
       if (version % table.compactEvery() == 0 && hasSpark()) {
         compact(table);
       }
@@ -461,14 +529,15 @@ public final class Lakehouse {
   /**
    * The rows with the table's {@code newestBy} column set to now (microseconds), each later than any stamp
    * given before in this JVM, so that of two writes of one key (or two rows of it in one write) the later
-   * is the newest. Writers of one key in two processes are one after the other (a resumed run).
+   * is the newest. Writers of one key in two processes are one after the other (a resumed run). A table
+   * written a partition at a time stamps all rows of one write alike: together they are that write.
    */
   private static List<Row> stamped(MetaTable table, List<Row> rows) {
     int at = table.schema().fieldIndex(table.newestBy());
     List<Row> out = new ArrayList<>();
+    long once = table.newestWriteOfPartition() ? nextStamp() : 0;
     for (Row row : rows) {
-      long now = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now());
-      long micros = lastStampMicros.updateAndGet(last -> Math.max(last + 1, now));
+      long micros = table.newestWriteOfPartition() ? once : nextStamp();
       Object[] cells = new Object[row.size()];
       for (int i = 0; i < cells.length; i++) {
         cells[i] = i == at ? org.apache.spark.sql.catalyst.util.DateTimeUtils.toJavaTimestamp(micros) : row.get(i);
@@ -476,6 +545,11 @@ public final class Lakehouse {
       out.add(org.apache.spark.sql.RowFactory.create(cells));
     }
     return out;
+  }
+
+  private static long nextStamp() {
+    long now = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now());
+    return lastStampMicros.updateAndGet(last -> Math.max(last + 1, now));
   }
 
   /** One match per row of {@code rows}: exactly the rows with the table's keys of each. */
@@ -502,6 +576,9 @@ public final class Lakehouse {
    * it too): the idempotent write of a job's output for one key, such as one scored batch.
    */
   public void replace(Dataset<Row> rows, Match match) {
+    if (match.table().newestWriteOfPartition()) {
+      throw new IllegalArgumentException(match.table().name() + " is written a partition at a time: use replace(Match, rows)");
+    }
     replace(match.table(), rows, match.sql());
   }
 
@@ -510,7 +587,34 @@ public final class Lakehouse {
    * driver (a store's profiles, metrics), each of which must match too.
    */
   public void replace(Match match, List<Row> rows) {
-    replace(match.table(), frame(match.table(), rows), match.sql());
+    MetaTable table = match.table();
+    if (!table.newestWriteOfPartition()) {
+      replace(table, frame(table, rows), match.sql());
+      return;
+    }
+    // A table written a partition at a time: the match is one whole partition, and its new rows are one
+    // Kernel append that every reader takes as the partition's newest write. No rows at all must leave
+    // none current, which only a delete does: then Spark replaces the partition by nothing.
+    if (!match.equalities().keySet().equals(new java.util.HashSet<>(table.partitionBy()))) {
+      throw new IllegalArgumentException(
+          table.name() + " is replaced a whole partition " + table.partitionBy() + " at a time, not " + match.sql());
+    }
+    for (Row row : rows) {
+      for (String column : table.partitionBy()) {
+        if (!java.util.Objects.equals(row.get(table.schema().fieldIndex(column)), match.equalities().get(column))) {
+          throw new IllegalArgumentException(table.name() + ": a row to write is not in " + match.sql());
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      replace(table, frame(table, rows), match.sql());
+      return;
+    }
+    ensure(table);
+    long version = appender.append(path(table), table.schema(), stamped(table, rows), match.equalities());
+    if (version % table.compactEvery() == 0 && hasSpark()) {
+      compact(table);
+    }
   }
 
   /**

@@ -15,6 +15,11 @@ import org.apache.spark.sql.types.StructType;
  * Kernel makes in this thread, with no Spark job and no conflict between concurrent writers of other keys:
  * for tables written at every step of every run (the run log) a rewrite per write was most of a night.
  *
+ * <p>A partitioned table with {@link #newestBy()} is written a whole partition at a time (a batch's
+ * profiles, its drift metrics): a write appends the partition's new rows, all stamped alike, and every
+ * reader keeps of each partition only the rows of its newest write, so a rewrite with fewer rows (a
+ * column no longer monitored) leaves none of the older rows current. See {@link #newestWriteOfPartition()}.
+ *
  * <p>The schema version is {@code migrations.size() + 1}: migration {@code i} turns a table of version
  * {@code i + 1} (whose schema is {@link Migration#from()}) into version {@code i + 2}. A table's version is
  * recognised by the shape of its Delta schema, which the migrating commit changes atomically with the
@@ -29,9 +34,15 @@ public record MetaTable(
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);
     migrations = List.copyOf(migrations);
-    if (newestBy != null && !partitionBy.isEmpty()) {
-      throw new IllegalArgumentException(name + ": a table written by appends is not partitioned");
-    }
+  }
+
+  /**
+   * Whether a write replaces whole partitions by appending (a partitioned table with {@link #newestBy()}):
+   * the current rows of a partition are those of its newest write. Otherwise, with {@code newestBy}, the
+   * current row of each key is its newest row.
+   */
+  public boolean newestWriteOfPartition() {
+    return newestBy != null && !partitionBy.isEmpty();
   }
 
   public MetaTable(String name, StructType schema, List<String> keys, String description, List<String> partitionBy) {

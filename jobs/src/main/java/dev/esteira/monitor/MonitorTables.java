@@ -58,9 +58,12 @@ public final class MonitorTables {
           .add("computed_at", TimestampType, false);
 
   /** Schema version 2 of {@code drift_metrics}: no {@code exact}. */
-  static final StructType DRIFT_METRICS_V2 = driftMetrics(false);
+  static final StructType DRIFT_METRICS_V2 = driftMetrics(false, false);
 
-  private static StructType driftMetrics(boolean exact) {
+  /** Schema version 3 of {@code drift_metrics}: no {@code written_at}. */
+  static final StructType DRIFT_METRICS_V3 = driftMetrics(true, false);
+
+  private static StructType driftMetrics(boolean exact, boolean writtenAt) {
     StructType s =
         new StructType()
             .add("target", StringType, false)
@@ -80,37 +83,60 @@ public final class MonitorTables {
     if (exact) {
       s = s.add("exact", BooleanType, false);
     }
-    return s.add("computed_at", TimestampType, false);
+    s = s.add("computed_at", TimestampType, false);
+    return writtenAt ? s.add(WRITTEN_AT, TimestampType, true) : s;
+  }
+
+  /** Schema version 2 of {@code profiles}: no {@code written_at}. */
+  static final StructType PROFILES_V2 = profiles(false);
+
+  private static StructType profiles(boolean writtenAt) {
+    StructType s =
+        new StructType()
+            .add("target", StringType, false)
+            .add("dataset", StringType, false)
+            .add("batch", StringType, false)
+            .add("dataset_version", LongType, false)
+            .add("ingested_at", TimestampType, false)
+            .add("column", StringType, false)
+            .add("kind", StringType, false)
+            .add("data_type", StringType, false)
+            .add("rows", LongType, false)
+            .add("nulls", LongType, false)
+            .add("nans", LongType, false)
+            .add("pos_inf", LongType, false)
+            .add("neg_inf", LongType, false)
+            .add("min", DoubleType, true)
+            .add("max", DoubleType, true)
+            .add("mean", DoubleType, true)
+            .add("stddev", DoubleType, true)
+            .add("quantiles", createMapType(StringType, DoubleType), true)
+            .add("category_counts", createMapType(StringType, LongType), true)
+            .add("category_other", LongType, true)
+            .add("exact", BooleanType, false)
+            .add("rank_error", DoubleType, false)
+            .add("sketch", BinaryType, false)
+            .add("profiled_at", TimestampType, false);
+    return writtenAt ? s.add(WRITTEN_AT, TimestampType, true) : s;
+  }
+
+  /**
+   * When a batch's rows were written, alike for all rows of one write: the two tables are written a batch
+   * (a partition) at a time by appending, and the rows of a partition's newest write are current.
+   */
+  static final String WRITTEN_AT = "written_at";
+
+  private static Migration writtenAt(StructType from) {
+    return new Migration(from,
+        WRITTEN_AT + ": when the batch's rows were written; a rewrite of a batch is appended (the rows of its newest "
+            + "write are current) instead of replacing the older rows; earlier rows have none",
+        (lake, rows) -> rows.withColumn(WRITTEN_AT, lit(null).cast(TimestampType)));
   }
 
   public static final MetaTable PROFILES =
       new MetaTable(
           "profiles",
-          new StructType()
-              .add("target", StringType, false)
-              .add("dataset", StringType, false)
-              .add("batch", StringType, false)
-              .add("dataset_version", LongType, false)
-              .add("ingested_at", TimestampType, false)
-              .add("column", StringType, false)
-              .add("kind", StringType, false)
-              .add("data_type", StringType, false)
-              .add("rows", LongType, false)
-              .add("nulls", LongType, false)
-              .add("nans", LongType, false)
-              .add("pos_inf", LongType, false)
-              .add("neg_inf", LongType, false)
-              .add("min", DoubleType, true)
-              .add("max", DoubleType, true)
-              .add("mean", DoubleType, true)
-              .add("stddev", DoubleType, true)
-              .add("quantiles", createMapType(StringType, DoubleType), true)
-              .add("category_counts", createMapType(StringType, LongType), true)
-              .add("category_other", LongType, true)
-              .add("exact", BooleanType, false)
-              .add("rank_error", DoubleType, false)
-              .add("sketch", BinaryType, false)
-              .add("profiled_at", TimestampType, false),
+          profiles(true),
           List.of("target", "batch", "column"),
           "one row per monitored column and batch: counts, moments, quantiles, category counts and the serialized "
               + "mergeable sketch; partitioned by target and batch",
@@ -121,12 +147,16 @@ public final class MonitorTables {
                   "profiles become mergeable sketches keyed by target; histograms on fixed edges cannot be turned "
                       + "into sketches, so version 1 rows are dropped (rerun `profile` for the batches you need: "
                       + "profiles are derived from the datasets, which keep every version)",
-                  (lake, rows) -> lake.frame(MonitorTables.PROFILES, List.of())));
+                  (lake, rows) -> lake.spark().createDataFrame(List.<org.apache.spark.sql.Row>of(), PROFILES_V2)),
+              writtenAt(PROFILES_V2))
+          // Written at every ingest and score of every night: an append through Delta Kernel is tens of
+          // milliseconds where a Spark replace of the partition was most of a second.
+          .withNewestBy(WRITTEN_AT);
 
   public static final MetaTable DRIFT_METRICS =
       new MetaTable(
           "drift_metrics",
-          driftMetrics(true),
+          driftMetrics(true, true),
           List.of("target", "batch", "comparison", "column", "metric"),
           "one row per monitored column, batch, comparison (baseline, previous or window) and metric; "
               + "partitioned by target and batch",
@@ -144,5 +174,7 @@ public final class MonitorTables {
                   DRIFT_METRICS_V2,
                   "exact: the value was recomputed from the batches' rows because the sketch's bound straddled "
                       + "its threshold; earlier rows were all computed from sketches (false)",
-                  (lake, rows) -> rows.withColumn("exact", lit(false))));
+                  (lake, rows) -> rows.withColumn("exact", lit(false))),
+              writtenAt(DRIFT_METRICS_V3))
+          .withNewestBy(WRITTEN_AT);
 }

@@ -55,24 +55,37 @@ class ReadmeTablesTest {
     assertEquals(SqlCommand.TABLES.size(), documented.size(), "no README section for a table that does not exist");
   }
 
-  /** The notebooks' views keep the newest row per key of exactly the tables the code writes by appends. */
+  /**
+   * The notebooks' views keep the newest row per key of exactly the tables the code writes by appends, and
+   * the rows of each partition's newest write of exactly those it writes a partition at a time.
+   */
   @Test
   void theNotebooksKnowEveryTableWrittenByAppendsWithItsKeysAndStamp() throws IOException {
     String py = Files.readString(TestSpark.projectRoot().resolve("notebooks").resolve("esteira_nb.py"));
-    Matcher m = Pattern.compile("(?m)^NEWEST_BY = \\{(.*)}$").matcher(py);
-    assertTrue(m.find(), "esteira_nb.py declares NEWEST_BY on one line");
+    Map<String, String> byKey = new LinkedHashMap<>();
+    Map<String, String> byPartition = new LinkedHashMap<>();
+    for (MetaTable table : SqlCommand.TABLES) {
+      if (table.newestWriteOfPartition()) {
+        byPartition.put(table.name(), String.join(",", table.partitionBy()) + " by " + table.newestBy());
+      } else if (table.newestBy() != null) {
+        byKey.put(table.name(), String.join(",", table.keys()) + " by " + table.newestBy());
+      }
+    }
+    assertFalse(byKey.isEmpty(), "the run log is written by appends");
+    assertFalse(byPartition.isEmpty(), "profiles are written a partition at a time");
+    assertEquals(byKey, declared(py, "NEWEST_BY"));
+    assertEquals(byPartition, declared(py, "NEWEST_WRITE_BY"));
+  }
+
+  /** A one-line Python dict {"table": (["col", ...], "stamp"), ...} as table -> "col,... by stamp". */
+  private static Map<String, String> declared(String py, String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + " = \\{(.*)}$").matcher(py);
+    assertTrue(m.find(), "esteira_nb.py declares " + name + " on one line");
     Map<String, String> declared = new LinkedHashMap<>();
     Matcher e = Pattern.compile("\"(\\w+)\": \\(\\[([^]]*)], \"(\\w+)\"\\)").matcher(m.group(1));
     while (e.find()) {
       declared.put(e.group(1), e.group(2).replace("\"", "").replace(" ", "") + " by " + e.group(3));
     }
-    Map<String, String> expected = new LinkedHashMap<>();
-    for (MetaTable table : SqlCommand.TABLES) {
-      if (table.newestBy() != null) {
-        expected.put(table.name(), String.join(",", table.keys()) + " by " + table.newestBy());
-      }
-    }
-    assertFalse(expected.isEmpty(), "the run log is written by appends");
-    assertEquals(expected, declared);
+    return declared;
   }
 }

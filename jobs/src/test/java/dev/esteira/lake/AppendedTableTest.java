@@ -166,6 +166,92 @@ class AppendedTableTest {
     assertEquals(expected, nested(lake.rows(NESTED)));
   }
 
+  private static final MetaTable PARTS = new MetaTable("appended_parts",
+      new StructType()
+          .add("target", StringType, false)
+          .add("batch", StringType, false)
+          .add("column", StringType, false)
+          .add("value", DoubleType, true)
+          .add("counts", createMapType(StringType, LongType), true)
+          .add("sketch", BinaryType, false)
+          .add("written_at", TimestampType, true),
+      List.of("target", "batch", "column"), "per-batch rows written a batch at a time",
+      List.of("target", "batch")).withNewestBy("written_at");
+
+  private static Row part(String target, String batch, String column, double value) {
+    return RowFactory.create(target, batch, column, value, Map.of(column, (long) value, "other", 1L),
+        (column + value).getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+  }
+
+  private static Match partition(String target, String batch) {
+    return Match.on(PARTS).eq("target", target).eq("batch", batch);
+  }
+
+  /**
+   * A partitioned table written a partition at a time: each write is one Kernel append, and every reader
+   * (Kernel's, Spark's, current or as of a version, a match narrower than a partition) sees only the rows
+   * of each partition's newest write, so a rewrite with fewer rows leaves none of the older ones current.
+   */
+  @Test
+  void ofEachPartitionOnlyTheNewestWriteIsCurrent() {
+    Lakehouse lake = TestSpark.freshLakehouse("appended-parts");
+    lake.replace(partition("t1", "b1"), List.of(part("t1", "b1", "a", 1), part("t1", "b1", "b", 2), part("t1", "b1", "c", 3)));
+    lake.replace(partition("t1", "b2"), List.of(part("t1", "b2", "a", 4), part("t1", "b2", "b", 5)));
+    lake.replace(partition("t2", "b1"), List.of(part("t2", "b1", "a", 6)));
+    long beforeRewrite = lake.currentVersion(PARTS);
+    // Batch b1 of t1 again, with one column only.
+    lake.replace(partition("t1", "b1"), List.of(part("t1", "b1", "a", 7)));
+
+    Map<String, String> expected = new TreeMap<>(Map.of(
+        "t1/b1/a", "7.0 {a=7, other=1} a7.0", "t1/b2/a", "4.0 {a=4, other=1} a4.0",
+        "t1/b2/b", "5.0 {b=5, other=1} b5.0", "t2/b1/a", "6.0 {a=6, other=1} a6.0"));
+    assertEquals(expected, parts(lake.rows(PARTS)), "Kernel's reader");
+    assertEquals(expected, parts(lake.read(PARTS).collectAsList()), "Spark's frame");
+    assertEquals(List.of(), lake.rows(partition("t1", "b1").eq("column", "b")),
+        "a column the newest write of its partition does not have is not current");
+    assertEquals(List.of(), lake.read(partition("t1", "b1").eq("column", "b")).collectAsList());
+    assertEquals(Map.of("t1/b1/a", expected.get("t1/b1/a")),
+        parts(lake.rows(partition("t1", "b1").eq("column", "a"), "column", "value", "counts", "sketch")));
+    Map<String, String> asBefore = new TreeMap<>(expected);
+    asBefore.put("t1/b1/a", "1.0 {a=1, other=1} a1.0");
+    asBefore.put("t1/b1/b", "2.0 {b=2, other=1} b2.0");
+    asBefore.put("t1/b1/c", "3.0 {c=3, other=1} c3.0");
+    assertEquals(asBefore, parts(lake.rowsAt(Match.on(PARTS), beforeRewrite)), "as of the version before the rewrite");
+    assertEquals(asBefore, parts(lake.readAt(PARTS, beforeRewrite).collectAsList()));
+    assertEquals(3 + 2 + 1 + 1, lake.spark().read().format("delta").load(lake.path(PARTS)).count(),
+        "the older write stays in the table");
+    assertEquals(1, lake.spark().read().format("delta").load(lake.path(PARTS)).where("batch = 'b2'")
+        .select("written_at").distinct().count(), "one stamp for all rows of a write");
+
+    // No rows at all: the partition is emptied (a Spark delete), the others stay.
+    lake.replace(partition("t1", "b2"), List.of());
+    expected.remove("t1/b2/a");
+    expected.remove("t1/b2/b");
+    assertEquals(expected, parts(lake.rows(PARTS)));
+    assertEquals(expected, parts(lake.read(PARTS).collectAsList()));
+
+    long version = lake.currentVersion(PARTS);
+    IllegalArgumentException narrower = assertThrows(IllegalArgumentException.class,
+        () -> lake.replace(partition("t1", "b1").eq("column", "a"), List.of(part("t1", "b1", "a", 8))));
+    assertTrue(narrower.getMessage().contains("a whole partition"), narrower.getMessage());
+    IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+        () -> lake.replace(partition("t1", "b1"), List.of(part("t1", "b9", "a", 8))));
+    assertTrue(outside.getMessage().contains("not in"), outside.getMessage());
+    assertEquals(version, lake.currentVersion(PARTS), "nothing written by a refused replace");
+  }
+
+  /** target/batch/column -> "value counts sketch". */
+  private static Map<String, String> parts(List<Row> rows) {
+    Map<String, String> out = new TreeMap<>();
+    for (Row r : rows) {
+      assertNotNull(r.getAs("written_at"), "the lakehouse stamps every write");
+      out.put(r.getAs("target") + "/" + r.getAs("batch") + "/" + r.getAs("column"), r.getAs("value") + " "
+          + new TreeMap<>(r.<String, Long>getJavaMap(r.fieldIndex("counts"))) + " "
+          + new String(r.<byte[]>getAs("sketch"), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
   /** id -> "results best", arrays and structs printed by value. */
   private static Map<String, String> nested(List<Row> rows) {
     Map<String, String> out = new TreeMap<>();
