@@ -207,6 +207,16 @@ public final class Datasets {
     return holding(versions(dataset), batch);
   }
 
+  /** The version that holds the batch now, or a one-line error. */
+  private DatasetVersion holding(String dataset, String batch) {
+    return latest(dataset, batch)
+        .orElseThrow(
+            () ->
+                new EsteiraException(
+                    "dataset '" + dataset + "' has no batch '" + batch + "'"
+                        + (versions(dataset).isEmpty() ? ": nothing ingested yet" : "")));
+  }
+
   /** Of a dataset's versions (newest first), the one that holds the batch now. */
   private static Optional<DatasetVersion> holding(List<DatasetVersion> newestFirst, String batch) {
     return newestFirst.stream().filter(v -> v.batch().equals(batch)).findFirst();
@@ -269,15 +279,35 @@ public final class Datasets {
     });
   }
 
+  /**
+   * Batches of at most this many rows are read by {@link #readBatchForRowWork} on the driver: the nightly
+   * batches of a small model, whose Spark read (Delta state, a file scan job) cost more than their work.
+   */
+  static final long LOCAL_READ_MAX_ROWS = 20_000;
+
+  /**
+   * A batch as {@link #readBatch} gives it, for work on each row or an aggregate of them (checking
+   * expectations, scoring) whose result does not depend on the rows' order or partitioning: a small batch
+   * comes from Delta Kernel into a frame on the driver, a large one as {@link #readBatch}. Not for a seeded
+   * split (training), which must see the rows as Spark reads them.
+   */
+  public VersionedFrame readBatchForRowWork(String dataset, String batch) {
+    return readBatchForRowWork(dataset, batch, LOCAL_READ_MAX_ROWS);
+  }
+
+  VersionedFrame readBatchForRowWork(String dataset, String batch, long localReadMaxRows) {
+    DatasetVersion v = holding(dataset, batch);
+    if (v.rowCount() > localReadMaxRows) {
+      return readBatch(dataset, batch);
+    }
+    Dataset<Row> frame = lake.localFrame(lake.datasetPath(dataset), v.version(), Map.of(BATCH_COLUMN, batch))
+        .drop(BATCH_COLUMN);
+    return new VersionedFrame(frame, v);
+  }
+
   /** A batch as it was written, read at its own version; the batch column is dropped. */
   public VersionedFrame readBatch(String dataset, String batch) {
-    DatasetVersion v =
-        latest(dataset, batch)
-            .orElseThrow(
-                () ->
-                    new EsteiraException(
-                        "dataset '" + dataset + "' has no batch '" + batch + "'"
-                            + (versions(dataset).isEmpty() ? ": nothing ingested yet" : "")));
+    DatasetVersion v = holding(dataset, batch);
     Dataset<Row> frame =
         readVersion(dataset, v.version()).where(col(BATCH_COLUMN).equalTo(batch)).drop(BATCH_COLUMN);
     return new VersionedFrame(frame, v);
@@ -296,7 +326,7 @@ public final class Datasets {
 
   /** Runs the dataset's expectations on a batch and records the results with its version. */
   public ExpectationReport validate(DatasetSpec spec, String batch) {
-    VersionedFrame vf = readBatch(spec.name(), batch);
+    VersionedFrame vf = readBatchForRowWork(spec.name(), batch);
     // Each expectation's value is its own named column of the one aggregate, read back by that name.
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)).as("rows"));

@@ -32,7 +32,8 @@ public final class ScoreJob implements Job {
   public JobOutput run(JobContext ctx, JobParams p) {
     ModelSpec spec = ctx.model(p.get("model"));
     String dataset = p.get("dataset", spec.dataset());
-    var data = new Datasets(ctx.lake()).readBatch(dataset, p.get("batch"));
+    // Scoring is row by row (a row's id routes it): a small batch is read on the driver.
+    var data = new Datasets(ctx.lake()).readBatchForRowWork(dataset, p.get("batch"));
     var profiler = Monitoring.profiler(ctx.lake(), ctx.config().drift());
     var routing = new dev.esteira.ct.ContinuousTraining(ctx.lake(), ctx.config(), ctx.progress())
         .routing(spec, CtJobs.policy(ctx, spec));

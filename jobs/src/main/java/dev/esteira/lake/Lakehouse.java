@@ -214,6 +214,18 @@ public final class Lakehouse {
     return rows(Match.on(table), columns);
   }
 
+  /**
+   * The rows of a data table (a dataset) as of a version where every column of {@code equalities} equals
+   * its value, read through Delta Kernel into a frame held on the driver: no Delta state to reconstruct and
+   * no file scan job, which for a batch of a few hundred rows is most of a read. For small reads only (the
+   * rows are in this JVM's memory), and for work whose result does not depend on how rows are ordered and
+   * partitioned: a seeded split of the same rows read by Spark can differ.
+   */
+  public Dataset<Row> localFrame(String path, long version, Map<String, Object> equalities) {
+    io.delta.kernel.Snapshot snapshot = kernel.at(path, version);
+    return spark().createDataFrame(kernel.rows(snapshot, equalities, List.of()), kernel.schema(snapshot));
+  }
+
   /** The rows {@code match} selects as of a Delta version of its table (none before the first). */
   public List<Row> rowsAt(Match match, long version) {
     if (version < 0) {
