@@ -75,19 +75,24 @@ final class KernelAppender {
   }
 
   /**
-   * Appends {@code rows} (with {@code sparkSchema}'s columns, by name) to the table at {@code path}; of a
-   * partitioned table, all rows are of the one partition {@code partition} names (column to value).
+   * Appends {@code rows} (with {@code sparkSchema}'s columns, by name) to the table at {@code path}. All
+   * rows are of the one group {@code partition} names (column to value, none for a table written by key):
+   * a table partitioned by those columns gets them as the file's partition values; an unpartitioned one
+   * (a table created before the lakehouse partitioned it) holds them in the rows alone.
    */
   long append(String path, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows, Map<String, Object> partition) {
     Table table = Table.forPath(engine, path);
     Transaction txn = table.createTransactionBuilder(engine, ENGINE_INFO, Operation.WRITE).build(engine);
     StructType schema = txn.getSchema(engine);
-    if (!new java.util.HashSet<>(txn.getPartitionColumns(engine)).equals(partition.keySet())) {
-      throw new IllegalArgumentException(path + ": partitioned by " + txn.getPartitionColumns(engine)
+    List<String> partitionColumns = txn.getPartitionColumns(engine);
+    if (!partitionColumns.isEmpty() && !new java.util.HashSet<>(partitionColumns).equals(partition.keySet())) {
+      throw new IllegalArgumentException(path + ": partitioned by " + partitionColumns
           + ", an append names the partition " + partition.keySet());
     }
     Map<String, Literal> partitionValues = new java.util.HashMap<>();
-    partition.forEach((column, value) -> partitionValues.put(column, literal(path, column, value)));
+    if (!partitionColumns.isEmpty()) {
+      partition.forEach((column, value) -> partitionValues.put(column, literal(path, column, value)));
+    }
     ColumnarBatch batch = batchOf(path, schema, sparkSchema, rows);
     io.delta.kernel.data.Row state = txn.getTransactionState(engine);
     try (CloseableIterator<FilteredColumnarBatch> logical =

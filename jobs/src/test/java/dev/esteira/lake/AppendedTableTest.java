@@ -195,6 +195,28 @@ class AppendedTableTest {
   @Test
   void ofEachPartitionOnlyTheNewestWriteIsCurrent() {
     Lakehouse lake = TestSpark.freshLakehouse("appended-parts");
+    onlyTheNewestWriteIsCurrent(lake);
+    assertEquals(List.of("target", "batch"), partitionColumns(lake));
+  }
+
+  /**
+   * The same on a table created unpartitioned (as the lakehouse created profiles and drift metrics before
+   * it partitioned them): the group is in the rows alone.
+   */
+  @Test
+  void ofATableCreatedUnpartitionedTheSame() {
+    Lakehouse lake = TestSpark.freshLakehouse("appended-parts-flat");
+    io.delta.tables.DeltaTable.createIfNotExists(lake.spark()).location(lake.path(PARTS)).addColumns(PARTS.schema()).execute();
+    onlyTheNewestWriteIsCurrent(lake);
+    assertEquals(List.of(), partitionColumns(lake));
+  }
+
+  private static List<String> partitionColumns(Lakehouse lake) {
+    return lake.spark().sql("DESCRIBE DETAIL delta.`" + lake.path(PARTS) + "`").first().<String>getList(
+        lake.spark().sql("DESCRIBE DETAIL delta.`" + lake.path(PARTS) + "`").first().fieldIndex("partitionColumns"));
+  }
+
+  private static void onlyTheNewestWriteIsCurrent(Lakehouse lake) {
     lake.replace(partition("t1", "b1"), List.of(part("t1", "b1", "a", 1), part("t1", "b1", "b", 2), part("t1", "b1", "c", 3)));
     lake.replace(partition("t1", "b2"), List.of(part("t1", "b2", "a", 4), part("t1", "b2", "b", 5)));
     lake.replace(partition("t2", "b1"), List.of(part("t2", "b1", "a", 6)));
