@@ -71,6 +71,11 @@ final class KernelReader {
     return snapshot.getVersion(engine);
   }
 
+  /** The columns the table is partitioned by (none for an unpartitioned table). */
+  List<String> partitionColumns(Snapshot snapshot) {
+    return snapshot.getPartitionColumnNames(engine);
+  }
+
   /** The snapshot's schema as Spark describes it (the Delta log stores one JSON form for both). */
   StructType schema(Snapshot snapshot) {
     return (StructType) DataType.fromJson(snapshot.getSchema(engine).toJson());

@@ -702,9 +702,13 @@ public final class Lakehouse {
       }
       // Collected first: the new rows are computed from the table being overwritten.
       List<Row> migrated = ordered(t, rows).collectAsList();
+      // An overwrite that replaces the schema also replaces the partitioning: the table keeps its own
+      // (a table created before the lakehouse partitioned it stays unpartitioned, as it was).
+      List<String> partitioning = kernel.partitionColumns(kernel.latest(path(t)).orElseThrow());
       ordered(t, frame(t, migrated))
           .write()
           .format("delta")
+          .partitionBy(partitioning.toArray(new String[0]))
           .mode("overwrite")
           .option("overwriteSchema", "true")
           .option("userMetadata", "esteira lakehouse migrate to schema version " + t.schemaVersion())
