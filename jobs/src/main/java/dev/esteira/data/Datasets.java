@@ -208,7 +208,7 @@ public final class Datasets {
   }
 
   /** The version that holds the batch now, or a one-line error. */
-  private DatasetVersion holding(String dataset, String batch) {
+  private DatasetVersion versionHolding(String dataset, String batch) {
     return latest(dataset, batch)
         .orElseThrow(
             () ->
@@ -296,7 +296,7 @@ public final class Datasets {
   }
 
   VersionedFrame readBatchForRowWork(String dataset, String batch, long localReadMaxRows) {
-    DatasetVersion v = holding(dataset, batch);
+    DatasetVersion v = versionHolding(dataset, batch);
     if (v.rowCount() > localReadMaxRows) {
       return readBatch(dataset, batch);
     }
@@ -307,7 +307,7 @@ public final class Datasets {
 
   /** A batch as it was written, read at its own version; the batch column is dropped. */
   public VersionedFrame readBatch(String dataset, String batch) {
-    DatasetVersion v = holding(dataset, batch);
+    DatasetVersion v = versionHolding(dataset, batch);
     Dataset<Row> frame =
         readVersion(dataset, v.version()).where(col(BATCH_COLUMN).equalTo(batch)).drop(BATCH_COLUMN);
     return new VersionedFrame(frame, v);

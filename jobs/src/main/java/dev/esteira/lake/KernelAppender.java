@@ -15,15 +15,15 @@ import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.MapValue;
 import io.delta.kernel.expressions.Literal;
-import io.delta.kernel.types.BinaryType;
-import io.delta.kernel.types.MapType;
 import io.delta.kernel.types.ArrayType;
+import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
 import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.IntegerType;
 import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.MapType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
@@ -44,8 +44,8 @@ import org.apache.spark.sql.catalyst.util.DateTimeUtils;
 
 /**
  * Appends rows to an existing Delta table (a partitioned one a partition at a time) through Delta Kernel:
- * one Parquet file and one blind-append commit, written in this thread, where a Spark write is a planned job. Kernel retries the
- * commit when another writer committed first (appends never conflict with appends), writes the
+ * one Parquet file and one blind-append commit, written in this thread, where a Spark write is a planned
+ * job. Kernel retries the commit when another writer committed first (appends never conflict with appends), writes the
  * checkpoint when the table's interval says so, and leaves every table feature it does not support to
  * fail loudly (Kernel 3.3 writes tables of writer version 2 without invariants, which is what the
  * lakehouse creates).
@@ -121,16 +121,13 @@ final class KernelAppender {
     }
   }
 
-  /** A partition value as Kernel's literal (the lakehouse partitions by strings and integers). */
+  /** A partition value as Kernel's literal, as the reader prunes by it (the lakehouse partitions by strings and integers). */
   private static Literal literal(String path, String column, Object value) {
-    if (value instanceof String v) {
-      return Literal.ofString(v);
-    } else if (value instanceof Integer v) {
-      return Literal.ofInt(v);
-    } else if (value instanceof Long v) {
-      return Literal.ofLong(v);
+    Literal literal = KernelReader.literal(value);
+    if (literal == null) {
+      throw new IllegalArgumentException(path + ": partition column " + column + " = " + value + " is not a string or an integer");
     }
-    throw new IllegalArgumentException(path + ": partition column " + column + " = " + value + " is not a string or an integer");
+    return literal;
   }
 
   private void checkpoint(Table table, long version) {

@@ -341,7 +341,8 @@ final class KernelReader {
     return filter;
   }
 
-  private static Literal literal(Object value) {
+  /** A partition value as Kernel's literal: a string or an integer, what the lakehouse partitions by; else null. */
+  static Literal literal(Object value) {
     if (value instanceof String s) {
       return Literal.ofString(s);
     }

@@ -515,11 +515,7 @@ public final class Lakehouse {
       throw new IllegalArgumentException(table.name() + " is written a partition at a time: use replace(Match, rows)");
     }
     if (table.newestBy() != null) {
-      ensure(table);
-      long version = appender.append(path(table), table.schema(), stamped(table, rows), Map.of());
-      if (version % table.compactEvery() == 0 && hasSpark()) {
-        compact(table);
-      }
+      appendStamped(table, rows, Map.of());
       return;
     }
     replace(table, frame(table, rows), Match.anyOf(keysOf(table, rows)));
@@ -622,8 +618,17 @@ public final class Lakehouse {
       replace(table, frame(table, rows), match.sql());
       return;
     }
+    appendStamped(table, rows, match.equalities());
+  }
+
+  /**
+   * One Kernel append of {@code rows}, stamped, to a table written by appends ({@code partition}: the
+   * group a partition-at-a-time write replaces, none by key); every {@link MetaTable#compactEvery()}
+   * commits, the compaction.
+   */
+  private void appendStamped(MetaTable table, List<Row> rows, Map<String, Object> partition) {
     ensure(table);
-    long version = appender.append(path(table), table.schema(), stamped(table, rows), match.equalities());
+    long version = appender.append(path(table), table.schema(), stamped(table, rows), partition);
     if (version % table.compactEvery() == 0 && hasSpark()) {
       compact(table);
     }
