@@ -4,7 +4,6 @@ import static org.apache.spark.sql.types.DataTypes.*;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.lit;
 
 import dev.esteira.lake.MetaTable;
 import dev.esteira.lake.Migration;
@@ -43,11 +42,10 @@ public final class DatasetTables {
                   (lake, rows) -> rows.withColumn("quality",
                       from_json(col("quality"), new StructType().add("expectations", QUALITY), Map.of())
                           .getField("expectations"))),
-              new Migration(
-                  schema(QUALITY, false),
+              Migration.addingNull(
+                  schema(QUALITY, false), "recorded_at", TimestampType,
                   "recorded_at: when the row was written; a change of a row is appended (the newest row of a "
-                      + "key is current) instead of rewriting it; earlier rows have none",
-                  (lake, rows) -> rows.withColumn("recorded_at", lit(null).cast(TimestampType))))
+                      + "key is current) instead of rewriting it; earlier rows have none"))
           // Written at every ingest and validate of every night: an append through Delta Kernel is a few
           // tens of milliseconds where a Spark replace of the key was most of a second.
           .withNewestBy("recorded_at");

@@ -13,6 +13,13 @@ import org.apache.spark.sql.types.StructType;
  */
 public record Migration(StructType from, String description, Transform transform) {
 
+  /** The step that adds {@code column} of {@code type} at the end of the schema, null in every earlier row. */
+  public static Migration addingNull(StructType from, String column, org.apache.spark.sql.types.DataType type,
+      String description) {
+    return new Migration(from, description,
+        (lake, rows) -> rows.withColumn(column, org.apache.spark.sql.functions.lit(null).cast(type)));
+  }
+
   @FunctionalInterface
   public interface Transform {
     Dataset<Row> apply(Lakehouse lake, Dataset<Row> oldRows);

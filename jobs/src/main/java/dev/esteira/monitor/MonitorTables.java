@@ -127,10 +127,9 @@ public final class MonitorTables {
   static final String WRITTEN_AT = "written_at";
 
   private static Migration writtenAt(StructType from) {
-    return new Migration(from,
+    return Migration.addingNull(from, WRITTEN_AT, TimestampType,
         WRITTEN_AT + ": when the batch's rows were written; a rewrite of a batch is appended (the rows of its newest "
-            + "write are current) instead of replacing the older rows; earlier rows have none",
-        (lake, rows) -> rows.withColumn(WRITTEN_AT, lit(null).cast(TimestampType)));
+            + "write are current) instead of replacing the older rows; earlier rows have none");
   }
 
   public static final MetaTable PROFILES =

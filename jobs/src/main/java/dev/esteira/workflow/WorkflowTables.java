@@ -30,16 +30,14 @@ public final class WorkflowTables {
                   "run_attempt: the incarnation of the run an attempt belongs to (earlier runs kept; rows "
                       + "of schema 1 were all of one incarnation)",
                   (lake, rows) -> rows.withColumn("run_attempt", lit(1))),
-              new Migration(
-                  schema(2),
+              Migration.addingNull(
+                  schema(2), "outputs", StringType,
                   "outputs: what a succeeded step returned (JSON), read by later steps' when: conditions; "
-                      + "earlier rows have none",
-                  (lake, rows) -> rows.withColumn("outputs", lit(null).cast(StringType))),
-              new Migration(
-                  schema(3),
+                      + "earlier rows have none"),
+              Migration.addingNull(
+                  schema(3), "recorded_at", TimestampType,
                   "recorded_at: when the row was written; a change of state is appended (the newest row of a "
-                      + "key is current) instead of rewriting the row; earlier rows have none",
-                  (lake, rows) -> rows.withColumn("recorded_at", lit(null).cast(TimestampType))))
+                      + "key is current) instead of rewriting the row; earlier rows have none"))
           .withNewestBy("recorded_at");
 
   private static StructType schema(int version) {
