@@ -17,7 +17,7 @@ TABLES = ["dataset_versions", "runs", "models", "model_transitions", "prediction
 NEWEST_BY = {"dataset_versions": (["dataset", "batch", "version"], "recorded_at"), "workflow_runs": (["run_id", "step", "attempt"], "recorded_at")}
 # Tables written a partition at a time by appends (MetaTable.newestWriteOfPartition): the rows of each
 # partition's newest write (by the stamp, alike for all rows of one write) are current.
-NEWEST_WRITE_BY = {"drift_metrics": (["target", "batch"], "written_at"), "profiles": (["target", "batch"], "written_at")}
+NEWEST_WRITE_BY = {"drift_metrics": (["target", "batch"], "written_at"), "performance": (["model"], "written_at"), "profiles": (["target", "batch"], "written_at")}
 
 # The one definition of the model_versions view, shared with `esteira sql` (registry.RegistryViews): read
 # from the repository, so a notebook needs no jar.

@@ -81,8 +81,41 @@ final class KernelAppender {
    * (a table created before the lakehouse partitioned it) holds them in the rows alone.
    */
   long append(String path, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows, Map<String, Object> partition) {
+    return append(path, sparkSchema, rows, partition, null);
+  }
+
+  /**
+   * A number in a sequence of writes: the commit carries Delta's transaction identifier ({@code appId},
+   * {@code version}) and is refused, with {@link SequenceTaken}, when the table already holds that
+   * version or a later one of {@code appId}, or a writer that committed first carried {@code appId} too.
+   */
+  record Sequence(String appId, long version) {}
+
+  /** A sequenced append lost to another writer of the same sequence: read again, decide again. */
+  static final class SequenceTaken extends RuntimeException {
+    SequenceTaken(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The same, the commit numbered in {@code sequence} when not null. */
+  long append(String path, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows, Map<String, Object> partition,
+      Sequence sequence) {
+    try {
+      return appendSequenced(path, sparkSchema, rows, partition, sequence);
+    } catch (io.delta.kernel.exceptions.ConcurrentTransactionException e) {
+      throw new SequenceTaken(path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private long appendSequenced(String path, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows,
+      Map<String, Object> partition, Sequence sequence) {
     Table table = Table.forPath(engine, path);
-    Transaction txn = table.createTransactionBuilder(engine, ENGINE_INFO, Operation.WRITE).build(engine);
+    var builder = table.createTransactionBuilder(engine, ENGINE_INFO, Operation.WRITE);
+    if (sequence != null) {
+      builder = builder.withTransactionId(engine, sequence.appId(), sequence.version());
+    }
+    Transaction txn = builder.build(engine);
     StructType schema = txn.getSchema(engine);
     List<String> partitionColumns = txn.getPartitionColumns(engine);
     if (!partitionColumns.isEmpty() && !new java.util.HashSet<>(partitionColumns).equals(partition.keySet())) {
@@ -114,6 +147,8 @@ final class KernelAppender {
         checkpoint(table, result.getVersion());
       }
       return result.getVersion();
+    } catch (io.delta.kernel.exceptions.ConcurrentTransactionException e) {
+      throw e;
     } catch (ConcurrentWriteException e) {
       throw new EsteiraException(path + ": append gave up after repeated concurrent commits: " + e.getMessage(), e);
     } catch (IOException e) {

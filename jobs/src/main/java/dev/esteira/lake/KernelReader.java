@@ -63,6 +63,11 @@ final class KernelReader {
     }
   }
 
+  /** The last number of {@code appId}'s sequence of writes (Delta's transaction identifiers) a snapshot holds; -1 when none. */
+  long sequenceVersion(Snapshot snapshot, String appId) {
+    return ((io.delta.kernel.internal.SnapshotImpl) snapshot).getLatestTransactionVersion(engine, appId).orElse(-1L);
+  }
+
   Snapshot at(String path, long version) {
     return Table.forPath(engine, path).getSnapshotAsOfVersion(engine, version);
   }

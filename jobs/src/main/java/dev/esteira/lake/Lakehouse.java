@@ -515,7 +515,7 @@ public final class Lakehouse {
       throw new IllegalArgumentException(table.name() + " is written a partition at a time: use replace(Match, rows)");
     }
     if (table.newestBy() != null) {
-      appendStamped(table, rows, Map.of());
+      appendStamped(table, rows, Map.of(), null);
       return;
     }
     replace(table, frame(table, rows), Match.anyOf(keysOf(table, rows)));
@@ -600,25 +600,91 @@ public final class Lakehouse {
       replace(table, frame(table, rows), match.sql());
       return;
     }
-    // A table written a partition at a time: the match is one whole partition, and its new rows are one
-    // Kernel append that every reader takes as the partition's newest write. No rows at all must leave
-    // none current, which only a delete does: then Spark replaces the partition by nothing.
-    if (!match.equalities().keySet().equals(new java.util.HashSet<>(table.partitionBy()))) {
+    // A table written a partition at a time: the match names one partition (or, where the table allows
+    // it, a part of one), and the partition's new rows are one Kernel append that every reader takes as
+    // its newest write. No rows at all must leave none current, which only a delete does: then Spark
+    // replaces the partition by nothing.
+    Map<String, Object> partition = new java.util.LinkedHashMap<>();
+    for (String column : table.partitionBy()) {
+      if (!match.equalities().containsKey(column)) {
+        throw new IllegalArgumentException(
+            table.name() + " is replaced a partition " + table.partitionBy() + " at a time, not " + match.sql());
+      }
+      partition.put(column, match.equalities().get(column));
+    }
+    boolean whole = partition.size() == match.equalities().size();
+    if (!whole && !table.partialReplace()) {
       throw new IllegalArgumentException(
           table.name() + " is replaced a whole partition " + table.partitionBy() + " at a time, not " + match.sql());
     }
     for (Row row : rows) {
-      for (String column : table.partitionBy()) {
-        if (!java.util.Objects.equals(row.get(table.schema().fieldIndex(column)), match.equalities().get(column))) {
-          throw new IllegalArgumentException(table.name() + ": a row to write is not in " + match.sql());
-        }
+      if (!selects(match, row)) {
+        throw new IllegalArgumentException(table.name() + ": a row to write is not in " + match.sql());
       }
     }
-    if (rows.isEmpty()) {
-      replace(table, frame(table, rows), match.sql());
+    if (!table.partialReplace()) {
+      if (rows.isEmpty()) {
+        replace(table, frame(table, rows), match.sql());
+      } else {
+        appendStamped(table, rows, partition, null);
+      }
       return;
     }
-    appendStamped(table, rows, match.equalities());
+    replaceSequenced(table, partition, match, whole, rows);
+  }
+
+  /** Whether {@code row} (in the table's schema) has every value {@code match} names. */
+  private static boolean selects(Match match, Row row) {
+    for (Map.Entry<String, Object> e : match.equalities().entrySet()) {
+      if (!java.util.Objects.equals(row.get(match.table().schema().fieldIndex(e.getKey())), e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A write of a partition of a table replaced in part: numbered in the partition's sequence, so that a
+   * replace of a part, which keeps the partition's other current rows, is refused when another writer
+   * wrote the partition after this one read it; then it reads, and writes, again.
+   */
+  private void replaceSequenced(MetaTable table, Map<String, Object> partition, Match match, boolean whole, List<Row> rows) {
+    ensure(table);
+    Match ofPartition = Match.on(table);
+    for (Map.Entry<String, Object> e : partition.entrySet()) {
+      ofPartition = ofPartition.eq(e.getKey(), e.getValue());
+    }
+    String appId = table.name() + "/" + ofPartition.sql();
+    String lastConflict = "";
+    for (int attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
+      // The sequence's last number and the rows kept are read from one snapshot.
+      io.delta.kernel.Snapshot snapshot = checkedSnapshot(table).orElseThrow();
+      long last = kernel.sequenceVersion(snapshot, appId);
+      List<Row> written = new ArrayList<>(rows);
+      if (!whole) {
+        // The rows of the partition's newest write that the match does not select stay current.
+        for (Row row : current(snapshot, ofPartition, List.of())) {
+          if (!selects(match, row)) {
+            written.add(row);
+          }
+        }
+      }
+      // Rows none: Spark deletes the partition, a write outside the sequence (a partial replace that read
+      // before it may bring its other rows back; only a model with no predictions measures nothing).
+      if (written.isEmpty()) {
+        replace(table, frame(table, written), ofPartition.sql());
+        return;
+      }
+      try {
+        appendStamped(table, written, partition, new KernelAppender.Sequence(appId, last + 1));
+        return;
+      } catch (KernelAppender.SequenceTaken e) {
+        lastConflict = Messages.firstLine(String.valueOf(e.getMessage()));
+      }
+      backOff(attempt);
+    }
+    throw new EsteiraException("replace in " + table.name() + ": gave up after " + MAX_DECISION_ATTEMPTS
+        + " attempts, other writers of " + ofPartition.sql() + " kept committing first (" + lastConflict + ")");
   }
 
   /**
@@ -626,9 +692,9 @@ public final class Lakehouse {
    * group a partition-at-a-time write replaces, none by key); every {@link MetaTable#compactEvery()}
    * commits, the compaction.
    */
-  private void appendStamped(MetaTable table, List<Row> rows, Map<String, Object> partition) {
+  private void appendStamped(MetaTable table, List<Row> rows, Map<String, Object> partition, KernelAppender.Sequence sequence) {
     ensure(table);
-    long version = appender.append(path(table), table.schema(), stamped(table, rows), partition);
+    long version = appender.append(path(table), table.schema(), stamped(table, rows), partition, sequence);
     if (version % table.compactEvery() == 0 && hasSpark()) {
       compact(table);
     }

@@ -19,6 +19,8 @@ import org.apache.spark.sql.types.StructType;
  * profiles, its drift metrics): a write appends the partition's new rows, all stamped alike, and every
  * reader keeps of each partition only the rows of its newest write, so a rewrite with fewer rows (a
  * column no longer monitored) leaves none of the older rows current. See {@link #newestWriteOfPartition()}.
+ * One with {@link #partialReplace()} (a model's performance) may also be replaced in part, its writes
+ * numbered in a sequence per partition (see {@link #withPartialReplace()}).
  *
  * <p>The schema version is {@code migrations.size() + 1}: migration {@code i} turns a table of version
  * {@code i + 1} (whose schema is {@link Migration#from()}) into version {@code i + 2}. A table's version is
@@ -28,7 +30,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public record MetaTable(
     String name, StructType schema, List<String> keys, String description, List<String> partitionBy,
-    List<Migration> migrations, String newestBy, int compactEvery) {
+    List<Migration> migrations, String newestBy, int compactEvery, boolean partialReplace) {
 
   public MetaTable {
     keys = List.copyOf(keys);
@@ -46,11 +48,11 @@ public record MetaTable(
   }
 
   public MetaTable(String name, StructType schema, List<String> keys, String description, List<String> partitionBy) {
-    this(name, schema, keys, description, partitionBy, List.of(), null, 0);
+    this(name, schema, keys, description, partitionBy, List.of(), null, 0, false);
   }
 
   public MetaTable(String name, StructType schema, List<String> keys, String description) {
-    this(name, schema, keys, description, List.of(), List.of(), null, 0);
+    this(name, schema, keys, description, List.of(), List.of(), null, 0, false);
   }
 
   /** The version of {@link #schema()}: 1 for a table that never changed shape. */
@@ -60,7 +62,7 @@ public record MetaTable(
 
   /** The same table with migrations from its older schemas (oldest first). */
   public MetaTable withMigrations(Migration... steps) {
-    return new MetaTable(name, schema, keys, description, partitionBy, List.of(steps), newestBy, compactEvery);
+    return new MetaTable(name, schema, keys, description, partitionBy, List.of(steps), newestBy, compactEvery, partialReplace);
   }
 
   /**
@@ -76,6 +78,22 @@ public record MetaTable(
     if (compactEvery < 1) {
       throw new IllegalArgumentException(name + ": compactEvery must be at least 1");
     }
-    return new MetaTable(name, schema, keys, description, partitionBy, migrations, column, compactEvery);
+    return new MetaTable(name, schema, keys, description, partitionBy, migrations, column, compactEvery, partialReplace);
+  }
+
+  /**
+   * The same partition-at-a-time table, whose partitions may also be replaced in part (a model's
+   * performance on one batch): such a replace reads the partition's current rows and writes them back with
+   * the new ones as the partition's newest write. So that it never builds on a stale read, every write of
+   * such a table's partition is sequenced (Delta's transaction identifiers: a write whose partition another
+   * writer wrote since it read conflicts, and reads again). Tables without it refuse a partial replace,
+   * and their writes carry no identifier (one per partition would pile up in the table's state, a batch a
+   * night).
+   */
+  public MetaTable withPartialReplace() {
+    if (!newestWriteOfPartition()) {
+      throw new IllegalStateException(name + ": only a table written a partition at a time is replaced in part");
+    }
+    return new MetaTable(name, schema, keys, description, partitionBy, migrations, newestBy, compactEvery, true);
   }
 }
