@@ -283,7 +283,7 @@ public final class Datasets {
    * Batches of at most this many rows are read by {@link #readBatchForRowWork} on the driver: the nightly
    * batches of a small model, whose Spark read (Delta state, a file scan job) cost more than their work.
    */
-  static final long LOCAL_READ_MAX_ROWS = 20_000;
+  public static final long LOCAL_READ_MAX_ROWS = 20_000;
 
   /**
    * A batch as {@link #readBatch} gives it, for work on each row or an aggregate of them (checking

@@ -3,6 +3,7 @@ package dev.esteira.scoring;
 import static org.apache.spark.sql.functions.*;
 
 import dev.esteira.EsteiraException;
+import dev.esteira.data.Datasets;
 import dev.esteira.data.Datasets.VersionedFrame;
 import dev.esteira.lake.Lakehouse;
 import dev.esteira.ml.ModelSpec;
@@ -79,10 +80,10 @@ public final class Scorer {
   public RoutedResult score(ModelSpec spec, Routing routing, VersionedFrame data, Profiler profiler) {
     ModelVersion champion = registry.version(spec.name(), routing.champion());
     ModelVersion challenger = registry.version(spec.name(), routing.challenger());
-    Dataset<Row> rows = routed(scored(spec, champion, data), scored(spec, challenger, data), routing);
+    Dataset<Row> rows = held(routed(scored(spec, champion, data), scored(spec, challenger, data), routing), data);
     predictions.replaceServing(spec.name(), List.of(champion.version(), challenger.version()), data.version().batch(), rows);
-    ScoreResult c = profiled(spec, champion, data, profiler);
-    ScoreResult x = profiled(spec, challenger, data, profiler);
+    ScoreResult c = profiled(spec, champion, data, profiler, rows);
+    ScoreResult x = profiled(spec, challenger, data, profiler, rows);
     var served = predictions.servedCounts(spec.name(), data.version().batch());
     return new RoutedResult(routing, data.version().batch(), c, x, served.getOrDefault(champion.version(), 0L),
         served.getOrDefault(challenger.version(), 0L));
@@ -115,19 +116,41 @@ public final class Scorer {
   }
 
   private ScoreResult score(ModelSpec spec, ModelVersion production, String role, VersionedFrame data, Profiler profiler) {
-    Dataset<Row> scored = withRole(scored(spec, production, data), lit(role), null);
+    Dataset<Row> scored = held(withRole(scored(spec, production, data), lit(role), null), data);
     String batch = data.version().batch();
     if (role.equals(Routing.SERVED)) {
       predictions.replaceServing(spec.name(), List.of(production.version()), batch, scored);
     } else {
       predictions.replace(spec.name(), production.version(), batch, scored);
     }
-    return profiled(spec, production, data, profiler);
+    return profiled(spec, production, data, profiler, scored);
   }
 
-  /** Profiles the outputs a version logged for a batch (prediction drift), and sums them up. */
-  private ScoreResult profiled(ModelSpec spec, ModelVersion production, VersionedFrame data, Profiler profiler) {
-    Dataset<Row> logged = predictions.of(spec.name(), production.version(), data.version().batch());
+  /**
+   * Whether a batch's scored rows are held on the driver: a batch small enough to be read there
+   * ({@link Datasets#LOCAL_READ_MAX_ROWS}) is scored once into rows in this JVM, which the write and the
+   * profiles of the outputs then read, the very rows that were logged, without running the model again or
+   * reading the predictions table back (its Delta state and a file scan, most of a small batch's scoring).
+   * Held in the driver's plan rather than in executors' blocks, they survive a lost executor. A large
+   * batch is written, then its logged rows read back from the table.
+   */
+  private static boolean heldOnDriver(VersionedFrame data) {
+    return data.version().rowCount() <= Datasets.LOCAL_READ_MAX_ROWS;
+  }
+
+  private static Dataset<Row> held(Dataset<Row> rows, VersionedFrame data) {
+    return heldOnDriver(data) ? rows.sparkSession().createDataFrame(rows.collectAsList(), rows.schema()) : rows;
+  }
+
+  /**
+   * Profiles the outputs a version logged for a batch (prediction drift), and sums them up: from the rows
+   * just written when they are held on the driver, else read back from the table.
+   */
+  private ScoreResult profiled(ModelSpec spec, ModelVersion production, VersionedFrame data, Profiler profiler,
+      Dataset<Row> written) {
+    Dataset<Row> logged = heldOnDriver(data)
+        ? written.where(col("version").equalTo(production.version()))
+        : predictions.of(spec.name(), production.version(), data.version().batch());
     List<ColumnProfile> outputs = profiler.profile(origin(spec, production, data), logged, outputs(spec.task()));
     ColumnProfile probability = outputs.stream().filter(p -> p.column().equals(PROBABILITY)).findFirst()
         .orElseThrow(() -> new IllegalStateException("no profile of the output '" + PROBABILITY + "'"));

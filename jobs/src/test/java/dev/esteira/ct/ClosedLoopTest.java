@@ -158,6 +158,32 @@ class ClosedLoopTest {
     }
   }
 
+  /**
+   * The profiles of the outputs that scoring wrote (target model:loan_default:v1) describe the very rows it
+   * logged: per day, the row count, min, max and mean of the probability equal Spark's aggregate of the
+   * predictions table (a small batch is profiled from the rows held on the driver, not read back).
+   */
+  @Test
+  void theOutputProfilesDescribeThePredictionsAsLogged() {
+    for (int d = 1; d <= DAYS; d++) {
+      String batch = "day-" + DemoData.day(d);
+      Row logged = f.lake.read(PredictionTables.PREDICTIONS)
+          .where(col("version").equalTo(1).and(col("batch").equalTo(batch)))
+          .agg(org.apache.spark.sql.functions.count("probability"), org.apache.spark.sql.functions.min("probability"),
+              org.apache.spark.sql.functions.max("probability"), org.apache.spark.sql.functions.avg("probability"))
+          .first();
+      Row profile = f.lake.read(dev.esteira.monitor.MonitorTables.PROFILES)
+          .where(col("target").equalTo("model:loan_default:v1").and(col("batch").equalTo(batch))
+              .and(col("column").equalTo("probability")))
+          .first();
+      assertEquals(2000L, logged.getLong(0), batch);
+      assertEquals(logged.getLong(0), profile.<Long>getAs("rows"), batch);
+      assertEquals(logged.getDouble(1), profile.<Double>getAs("min"), 0.0, batch);
+      assertEquals(logged.getDouble(2), profile.<Double>getAs("max"), 0.0, batch);
+      assertEquals(logged.getDouble(3), profile.<Double>getAs("mean"), 1e-12, batch);
+    }
+  }
+
   @Test
   void cbpeIsWithinItsDocumentedErrorOnTheDriftedDaysAndFollowsThem() {
     Map<String, Map<String, Double>> realized = performance("realized");
