@@ -313,20 +313,7 @@ class AppendedTableTest {
     lake.ensure(BY_TARGET);
     int writers = 4;
     int writes = 4;
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    List<Future<?>> done = new ArrayList<>();
-    for (int w = 0; w < writers; w++) {
-      String batch = "b" + w;
-      done.add(pool.submit(() -> {
-        for (int i = 1; i <= writes; i++) {
-          lake.replace(target("t1").eq("batch", batch), List.of(part("t1", batch, "a", i)));
-        }
-      }));
-    }
-    for (Future<?> f : done) {
-      f.get();
-    }
-    pool.shutdown();
+    atOnce(writers, writes, (w, i) -> lake.replace(target("t1").eq("batch", "b" + w), List.of(part("t1", "b" + w, "a", i))));
     Map<String, String> expected = new TreeMap<>();
     for (int w = 0; w < writers; w++) {
       expected.put("t1/b" + w + "/a", writes + ".0 {a=" + writes + ", other=1} a" + writes + ".0");
@@ -395,20 +382,7 @@ class AppendedTableTest {
     lake.ensure(LOG);
     int writers = 4;
     int writes = 5;
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    List<Future<?>> done = new ArrayList<>();
-    for (int w = 0; w < writers; w++) {
-      String run = "w" + w;
-      done.add(pool.submit(() -> {
-        for (int i = 1; i <= writes; i++) {
-          lake.upsert(LOG, List.of(row(run, 1, i == writes ? "succeeded" : "running", (long) i)));
-        }
-      }));
-    }
-    for (Future<?> f : done) {
-      f.get();
-    }
-    pool.shutdown();
+    atOnce(writers, writes, (w, i) -> lake.upsert(LOG, List.of(row("w" + w, 1, i == writes ? "succeeded" : "running", (long) i))));
     Map<String, String> got = current(lake.rows(LOG));
     assertEquals(writers, got.size());
     for (int w = 0; w < writers; w++) {
@@ -417,5 +391,23 @@ class AppendedTableTest {
     assertEquals(writers * writes, lake.spark().read().format("delta").load(lake.path(LOG)).count());
     assertEquals(writers * writes, io.delta.tables.DeltaTable.forPath(lake.spark(), lake.path(LOG)).history()
         .where("operation = 'WRITE'").count(), "one commit per write (besides the creation and the compactions)");
+  }
+
+  /** Runs {@code writers} threads at once, each making {@code writes} writes in order ({@code write(writer, 1..writes)}). */
+  private static void atOnce(int writers, int writes, java.util.function.BiConsumer<Integer, Integer> write) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      done.add(pool.submit(() -> {
+        for (int i = 1; i <= writes; i++) {
+          write.accept(writer, i);
+        }
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
   }
 }
