@@ -101,21 +101,18 @@ final class KernelAppender {
   /** The same, the commit numbered in {@code sequence} when not null. */
   long append(String path, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows, Map<String, Object> partition,
       Sequence sequence) {
-    try {
-      return appendSequenced(path, sparkSchema, rows, partition, sequence);
-    } catch (io.delta.kernel.exceptions.ConcurrentTransactionException e) {
-      throw new SequenceTaken(path + ": " + e.getMessage(), e);
-    }
-  }
-
-  private long appendSequenced(String path, org.apache.spark.sql.types.StructType sparkSchema, List<Row> rows,
-      Map<String, Object> partition, Sequence sequence) {
     Table table = Table.forPath(engine, path);
     var builder = table.createTransactionBuilder(engine, ENGINE_INFO, Operation.WRITE);
     if (sequence != null) {
       builder = builder.withTransactionId(engine, sequence.appId(), sequence.version());
     }
-    Transaction txn = builder.build(engine);
+    Transaction txn;
+    try {
+      // Kernel refuses here a number the table already holds, and at the commit one a winner carried.
+      txn = builder.build(engine);
+    } catch (io.delta.kernel.exceptions.ConcurrentTransactionException e) {
+      throw taken(path, e);
+    }
     StructType schema = txn.getSchema(engine);
     List<String> partitionColumns = txn.getPartitionColumns(engine);
     if (!partitionColumns.isEmpty() && !new java.util.HashSet<>(partitionColumns).equals(partition.keySet())) {
@@ -148,12 +145,16 @@ final class KernelAppender {
       }
       return result.getVersion();
     } catch (io.delta.kernel.exceptions.ConcurrentTransactionException e) {
-      throw e;
+      throw taken(path, e);
     } catch (ConcurrentWriteException e) {
       throw new EsteiraException(path + ": append gave up after repeated concurrent commits: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static SequenceTaken taken(String path, io.delta.kernel.exceptions.ConcurrentTransactionException e) {
+    return new SequenceTaken(path + ": " + e.getMessage(), e);
   }
 
   /** A partition value as Kernel's literal, as the reader prunes by it (the lakehouse partitions by strings and integers). */
