@@ -121,8 +121,9 @@ public final class MonitorTables {
   }
 
   /**
-   * When a batch's rows were written, alike for all rows of one write: the two tables are written a batch
-   * (a partition) at a time by appending, and the rows of a partition's newest write are current.
+   * When a partition's rows were written, alike for all rows of one write: profiles and drift metrics are
+   * written a batch (a partition) at a time by appending, performance a model at a time
+   * ({@link PerformanceTables}), and the rows of a partition's newest write are current.
    */
   static final String WRITTEN_AT = "written_at";
 

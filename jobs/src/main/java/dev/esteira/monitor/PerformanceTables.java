@@ -16,12 +16,6 @@ public final class PerformanceTables {
   /** Metrics estimated before labels arrive (confidence-based performance estimation). */
   public static final String ESTIMATED = "estimated";
 
-  /**
-   * When a model's rows were written, alike for all rows of one write: the table is written a model (a
-   * partition) at a time by appending, and the rows of a model's newest write are current.
-   */
-  static final String WRITTEN_AT = "written_at";
-
   /** Schema version 1 of {@code performance}: no {@code written_at}, replaced in place. */
   static final StructType PERFORMANCE_V1 = performance(false);
 
@@ -40,7 +34,7 @@ public final class PerformanceTables {
             .add("threshold", DoubleType, true)
             .add("alerting", BooleanType, false)
             .add("computed_at", TimestampType, false);
-    return writtenAt ? s.add(WRITTEN_AT, TimestampType, true) : s;
+    return writtenAt ? s.add(MonitorTables.WRITTEN_AT, TimestampType, true) : s;
   }
 
   public static final MetaTable PERFORMANCE =
@@ -52,12 +46,12 @@ public final class PerformanceTables {
               + "partitioned by model",
           List.of("model"))
           .withMigrations(
-              Migration.addingNull(PERFORMANCE_V1, WRITTEN_AT, TimestampType,
-                  WRITTEN_AT + ": when the model's rows were written; a new measurement of a model is appended (the "
+              Migration.addingNull(PERFORMANCE_V1, MonitorTables.WRITTEN_AT, TimestampType,
+                  MonitorTables.WRITTEN_AT + ": when the model's rows were written; a new measurement of a model is appended (the "
                       + "rows of its newest write are current) instead of replacing the older rows; earlier rows have none"))
           // Written every night for every model: an append through Delta Kernel is tens of milliseconds where
           // a Spark replace of the model's rows was about a second.
-          .withNewestBy(WRITTEN_AT)
+          .withNewestBy(MonitorTables.WRITTEN_AT)
           // `performance --batch` measures one batch of a model and replaces only its rows.
           .withPartialReplace();
 }
