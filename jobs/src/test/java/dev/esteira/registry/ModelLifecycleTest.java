@@ -111,6 +111,34 @@ class ModelLifecycleTest {
     assertEquals(auc, firstRun.metrics().get("auc_roc"), 1e-6);
     long correct = scored.stream().filter(row -> (row.getDouble(1) > 0.5 ? 1 : 0) == row.getInt(0)).count();
     assertEquals((double) correct / scored.size(), firstRun.metrics().get("accuracy"), 1e-9);
+    // Precision, recall and F1 of the positive class from the confusion counts.
+    long tp = scored.stream().filter(row -> row.getDouble(1) > 0.5 && row.getInt(0) == 1).count();
+    long predictedPositive = scored.stream().filter(row -> row.getDouble(1) > 0.5).count();
+    double precision = (double) tp / predictedPositive;
+    double recall = (double) tp / pos.size();
+    assertEquals(precision, firstRun.metrics().get("precision"), 1e-9);
+    assertEquals(recall, firstRun.metrics().get("recall"), 1e-9);
+    assertEquals(2 * precision * recall / (precision + recall), firstRun.metrics().get("f1"), 1e-9);
+    // AUC-PR as MLlib defines it: the precision-recall points at each distinct score, highest first, starting
+    // at recall 0 with the first point's precision, joined by straight lines (trapezoids).
+    List<Row> byScore = new ArrayList<>(scored);
+    byScore.sort((x, y) -> Double.compare(y.getDouble(1), x.getDouble(1)));
+    double area = 0;
+    double lastRecall = 0;
+    double lastPrecision = -1;
+    long truePositives = 0;
+    for (int i = 0; i < byScore.size(); i++) {
+      truePositives += byScore.get(i).getInt(0);
+      if (i + 1 < byScore.size() && byScore.get(i + 1).getDouble(1) == byScore.get(i).getDouble(1)) {
+        continue;
+      }
+      double pointPrecision = (double) truePositives / (i + 1);
+      double pointRecall = (double) truePositives / pos.size();
+      area += (pointRecall - lastRecall) * ((lastPrecision < 0 ? pointPrecision : lastPrecision) + pointPrecision) / 2;
+      lastRecall = pointRecall;
+      lastPrecision = pointPrecision;
+    }
+    assertEquals(area, firstRun.metrics().get("auc_pr"), 1e-6);
   }
 
   @Test
