@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # End-to-end test through a real spark-submit (the one pyspark==3.5.5 installs into .venv) and a real
 # standalone cluster (a Master and two Workers of the same pyspark, on loopback):
-#   1. demo data (3 small days; drift from day 1 and labels that arrive the same night, so that the
-#      three nights retrain, shadow-score and challenge), 2. the training workflow on embedded Spark,
+#   1. demo data (small days; drift from day 1 and labels that arrive the same night, so that the
+#      two nights retrain, shadow-score and challenge), 2. the training workflow on embedded Spark,
 #   3. the nightly workflow for day 01 as an application jar under spark-submit, checked with SQL,
 #   4. the same nightly run again, 5. broken workflows under spark-submit (unknown job, cycle, a step
 #      that fails): a non-zero exit and one `esteira: error:` line each,
 #   6. one query afterwards: the rerun and the failed runs duplicated or wrote nothing, and the
-#      failed run is recorded in workflow_runs; nights 02 and 03 under spark-submit (local[2]), in the
+#      failed run is recorded in workflow_runs; night 02 under spark-submit (local[2]), in the
 #      background while 7 runs (the local reference 7 is compared with),
-#   7. the cluster: training with `bin/esteira --master spark://` (the jar shipped to executors),
-#      night 01 with `esteira submit` in client mode and an executor killed mid-night, night 02 with
-#      `bin/esteira --master spark://`, night 03 with `esteira submit --deploy-mode cluster` and
-#      relative paths; every table compared with the local lakehouse of 2-6; the traps: a relative
+#   7. the cluster, from a copy of the lakehouse as 2 trained it: night 01 with `bin/esteira --master
+#      spark://` (an embedded driver; the jar shipped to executors) and an executor killed mid-night,
+#      night 02 with `esteira submit --deploy-mode cluster` and relative paths, both retraining on the
+#      cluster's executors; every table compared with the local lakehouse of 2-6; the traps: a relative
 #      lakehouse refused by a cluster-mode driver, a failed cluster-mode driver's exit code and error
 #      line reaching the caller, executors' logs quiet; the cluster stopped, no process left.
 # Prints `ok - ...` / `FAIL - ...` per check on stdout, diagnostics as `# ...` on stderr, and ends
@@ -136,12 +136,14 @@ export SPARK_HOME
 note "spark-submit: $SPARK_SUBMIT (SPARK_HOME=$SPARK_HOME), temp $TMP"
 
 # --- a. demo data (bin/esteira also builds the jar here when the sources changed) -----------------
-# Six days written, three run: the labels of day N arrive on day N+3 and are moved to day N (labels
+# Five days written, two run: the labels of day N arrive on day N+3 and are moved to day N (labels
 # that arrive the same night), so that each night's labels are there for its performance and challenge.
-run demo_data bin/esteira demo-data --out "$LANDING" --days 6 --drift-from-day 1 --rows 300 --reference-rows 1500
+# Two nights hold what the cluster must show: night 01 retrains (cool-down 0), night 02 shadow-scores
+# the challenger, challenges it on that night's labels and retrains again.
+run demo_data bin/esteira demo-data --out "$LANDING" --days 5 --drift-from-day 1 --rows 300 --reference-rows 1500
 if [[ $RC -eq 0 && -f "$LANDING/reference.csv" && -f "$LANDING/daily/day-01.csv" ]]; then
   ok "demo-data wrote the reference batch and day-01"
-  for d in 1 2 3; do mv -f "$LANDING/labels/arrived-day-0$((d + 3)).csv" "$LANDING/labels/arrived-day-0$d.csv"; done
+  for d in 1 2; do mv -f "$LANDING/labels/arrived-day-0$((d + 3)).csv" "$LANDING/labels/arrived-day-0$d.csv"; done
 else
   fail "demo-data (exit $RC)"
   show_err demo_data
@@ -159,6 +161,11 @@ else
   show_err training
   finish
 fi
+# The cluster's nights (h) start from this lakehouse as trained, copied: the same v1 on both sides, so
+# that every table can be compared after the same nights. The nights retrain on the cluster (the
+# policy's cool-down is 0), so MLlib's training runs on its executors all the same.
+CLAKE="$TMP/clake"
+cp -a "$LAKE" "$CLAKE"
 
 # --- c. nightly for day 01 under spark-submit ----------------------------------------------------
 submit nightly_1 run workflows/nightly.yaml --param day=01 --param "data_dir=$LANDING"
@@ -272,7 +279,7 @@ if query state_2 "$STATE_SQL"; then
   check_eq "the failed step is recorded in workflow_runs (input not found)" "$R_failing_steps" 1
 fi
 
-# --- g. nights 02 and 03 under spark-submit: the local reference for the cluster -------------------
+# --- g. night 02 under spark-submit: the local reference for the cluster ----------------------------
 # What every table must hold alike on both lakehouses: rows and their values (hashes summed, so the
 # order of rows does not matter); statistics from sketches compared within a tolerance (see below).
 # Left out: times, run ids, artifact paths and checksums, and dataset version numbers (the rerun of
@@ -298,23 +305,20 @@ SELECT
 # fingerprint NAME LAKE: the FP_SQL row of LAKE as JSON in $LOGS/NAME.out.
 fingerprint() { run "$1" bin/esteira -q --lakehouse "$2" sql "$FP_SQL" --format json; }
 
-# Nights 02 and 03 (local[2]) and the reference's fingerprint run in the background while h starts the
-# cluster and runs the same training and nights on it: they share no file with h, and small-data Spark
-# processes leave much of two cores idle, mostly waiting on one driver thread (the 170 s of nights and
-# the 23 s query are off the critical path; how much sharing the cores gives back: README, Tests).
+# Night 02 (local[2]) and the reference's fingerprint run in the background while h starts the
+# cluster and runs the same nights on it: they share no file with h, and small-data Spark
+# processes leave much of two cores idle, mostly waiting on one driver thread (the night and the query
+# are off the critical path; how much sharing the cores gives back: README, Tests).
 # Their outcomes are checked after h, from the exit codes they leave in $LOGS.
 (
-  for day in 02 03; do
-    submit "nightly_$day" -q run workflows/nightly.yaml --param "day=$day" --param "data_dir=$LANDING"
-    echo "$RC" >"$LOGS/nightly_$day.rc"
-  done
+  submit nightly_02 -q run workflows/nightly.yaml --param day=02 --param "data_dir=$LANDING"
+  echo "$RC" >"$LOGS/nightly_02.rc"
   fingerprint fp_local "$LAKE"
 ) &
 LOCAL_REFERENCE=$!
 
-# --- h. the same training and nights on a standalone cluster -------------------------------------
+# --- h. the same nights on a standalone cluster ----------------------------------------------------
 
-CLAKE="$TMP/clake"
 OPENS="$(sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' "$ROOT/pom.xml")"
 if start_cluster "$TMP/cluster"; then
   ok "standalone cluster: a Master and two Workers alive at $CLUSTER_MASTER"
@@ -324,21 +328,12 @@ else
   finish
 fi
 
-# Trap: an embedded driver (bin/esteira) on a cluster master ships the application jar to executors.
-run cluster_training bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" run workflows/training.yaml \
-  --param "data_dir=$LANDING" --param "model=$MODEL"
-if [[ $RC -eq 0 ]] && grep -q "run training-.*: succeeded" "$LOGS/cluster_training.out"; then
-  ok "training on the cluster with bin/esteira --master spark:// succeeded (executors in their own JVMs)"
-else
-  fail "training on the cluster (exit $RC)"
-  show_err cluster_training 30
-fi
-
-# Night 01 with esteira submit (client mode); an executor is killed with SIGKILL while it runs: the
-# worker starts another one and the night goes on.
+# Night 01 with an embedded driver (bin/esteira --master spark://), which ships the application jar to
+# the executors; an executor is killed with SIGKILL while it runs: the worker starts another one and
+# the night goes on.
 rm -f "$LOGS/killed_executor"
-bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" submit --spark-conf "spark.driver.extraJavaOptions=$E2E_JIT" \
-  run workflows/nightly.yaml --param day=01 --param "data_dir=$LANDING" \
+bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" run workflows/nightly.yaml \
+  --param day=01 --param "data_dir=$LANDING" \
   >"$LOGS/cluster_night_01.out" 2>"$LOGS/cluster_night_01.err" &
 night=$!
 # Once the night has scored (the predictions table exists), so that the kill lands in a later step.
@@ -353,9 +348,9 @@ done
 RC=0
 wait "$night" || RC=$?
 if [[ $RC -eq 0 ]] && grep -q "run nightly-.*: succeeded" "$LOGS/cluster_night_01.out"; then
-  ok "night 01 with esteira submit (client mode) on the cluster succeeded"
+  ok "night 01 with bin/esteira --master spark:// on the cluster succeeded (executors in their own JVMs)"
 else
-  fail "night 01 with esteira submit (exit $RC)"
+  fail "night 01 with bin/esteira --master spark:// (exit $RC)"
   show_err cluster_night_01 30
 fi
 if [[ -s "$LOGS/killed_executor" ]] && grep -Eq "Executor app-.*finished with state [A-Z]+.*(exitStatus|code) 137" "$TMP/cluster/"worker*.log; then
@@ -364,32 +359,26 @@ else
   fail "no executor was killed during night 01 (or the cluster did not notice)"
 fi
 
-run cluster_night_02 bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" run workflows/nightly.yaml \
-  --param day=02 --param "data_dir=$LANDING"
-if [[ $RC -eq 0 ]]; then ok "night 02 with bin/esteira --master spark:// succeeded"; else fail "night 02 on the cluster (exit $RC)"; show_err cluster_night_02 30; fi
-
-# Night 03 in cluster deploy mode, with the lakehouse and the workflow given as relative paths: submit
+# Night 02 in cluster deploy mode, with the lakehouse and the workflow given as relative paths: submit
 # makes them absolute, adds Java 17's flags for the driver, waits and passes on the driver's exit code.
 rel_lake="$(realpath --relative-to="$ROOT" "$CLAKE")"
-run cluster_night_03 bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$rel_lake" submit --deploy-mode cluster \
+run cluster_night_02 bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$rel_lake" submit --deploy-mode cluster \
   --spark-conf "spark.driver.extraJavaOptions=$E2E_JIT" \
-  run workflows/nightly.yaml --param day=03 --param "data_dir=$LANDING"
+  run workflows/nightly.yaml --param day=02 --param "data_dir=$LANDING"
 if [[ $RC -eq 0 ]] && grep -qs "run nightly-.*: succeeded" "$TMP/cluster/"work*/driver-*/stdout; then
-  ok "night 03 in cluster deploy mode succeeded (the driver's stdout on its worker says so)"
+  ok "night 02 in cluster deploy mode succeeded (the driver's stdout on its worker says so)"
 else
-  fail "night 03 in cluster deploy mode (exit $RC)"
-  show_err cluster_night_03 30
+  fail "night 02 in cluster deploy mode (exit $RC)"
+  show_err cluster_night_02 30
 fi
 
 # The local reference of g, then every table alike on both lakehouses.
 RC=0
 wait "$LOCAL_REFERENCE" || RC=$?
 LOCAL_REFERENCE=
-note "local reference (nights 02, 03, fingerprint): ended $RC"
-for day in 02 03; do
-  RC="$(cat "$LOGS/nightly_$day.rc" 2>/dev/null || echo none)"
-  if [[ $RC == 0 ]]; then ok "nightly day $day under spark-submit succeeded"; else fail "nightly day $day (exit $RC)"; show_err "nightly_$day" 30; fi
-done
+note "local reference (night 02, fingerprint): ended $RC"
+RC="$(cat "$LOGS/nightly_02.rc" 2>/dev/null || echo none)"
+if [[ $RC == 0 ]]; then ok "nightly day 02 under spark-submit succeeded"; else fail "nightly day 02 (exit $RC)"; show_err nightly_02 30; fi
 fingerprint fp_cluster "$CLAKE"
 if python3 - "$LOGS/fp_local.out" "$LOGS/fp_cluster.out" >"$LOGS/fp_compare.out" 2>&1 <<'PY'
 import json, sys
