@@ -20,6 +20,20 @@ public final class ModelPipelines {
   private ModelPipelines() {}
 
   public static Pipeline build(ModelSpec spec, Estimator<?> estimator) {
+    List<PipelineStage> stages = preparationStages(spec);
+    stages.add(estimator);
+    return new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
+  }
+
+  /**
+   * The stages of {@link #build} before the estimator, which do not depend on it: fitted on the same rows
+   * they give the estimator the same input, whatever its parameters.
+   */
+  public static Pipeline preparation(ModelSpec spec) {
+    return new Pipeline().setStages(preparationStages(spec).toArray(new PipelineStage[0]));
+  }
+
+  private static List<PipelineStage> preparationStages(ModelSpec spec) {
     List<PipelineStage> stages = new ArrayList<>();
     List<String> assembled = new ArrayList<>();
     List<String> numeric = spec.features().numeric();
@@ -52,7 +66,6 @@ public final class ModelPipelines {
             .setOutputCol("_assembled")
             .setHandleInvalid("keep"));
     stages.add(new StandardScaler().setInputCol("_assembled").setOutputCol("features").setWithMean(false));
-    stages.add(estimator);
-    return new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
+    return stages;
   }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Column;
@@ -213,6 +214,12 @@ public final class Trainer {
       }
       candidates = next;
     }
+    // The preparation stages (imputer, indexer, encoder, assembler, scaler) are the same for every
+    // candidate: fitted once on the fitting rows, as each candidate's Pipeline.fit would fit them before
+    // its estimator, and their output kept for every candidate's fit and validation.
+    PipelineModel preparation = ModelPipelines.preparation(spec).fit(fit);
+    Dataset<Row> preparedFit = preparation.transform(fit).cache();
+    Dataset<Row> preparedValidation = preparation.transform(validation).cache();
     Map<String, Object> best = null;
     double bestScore = Double.NaN;
     for (Map<String, Object> candidate : candidates) {
@@ -221,8 +228,8 @@ public final class Trainer {
         params = params.$plus$plus(Estimators.paramMap(estimator, p.getKey(), p.getValue(), "tuning.grid"));
       }
       Estimator<?> e = (Estimator<?>) estimator.copy(params);
-      PipelineModel m = ModelPipelines.build(spec, e).fit(fit);
-      double score = spec.task().evaluate(m.transform(validation)).get(tuning.metric());
+      Model<?> m = e.fit(preparedFit);
+      double score = spec.task().evaluate(m.transform(preparedValidation)).get(tuning.metric());
       progress.report("tuning " + candidate + ": " + tuning.metric() + " = " + score);
       Metric metric = spec.task().requireMetric(tuning.metric(), "tuning.metric");
       if (best == null || (!Double.isNaN(score) && (Double.isNaN(bestScore) || metric.better(score, bestScore, 1e-12)))) {
@@ -230,6 +237,8 @@ public final class Trainer {
         bestScore = score;
       }
     }
+    preparedFit.unpersist();
+    preparedValidation.unpersist();
     return best;
   }
 
