@@ -129,10 +129,22 @@ run unknown_dag "${AF[@]}" trigger esteira_no_such_workflow --param day=01
 expect_one_error unknown_dag "unknown DAG 'esteira_no_such_workflow'"
 
 # --- 3. day 01 through Airflow, while the local runner does both days on the copy ------------------
+# Every table of both lakehouses, as one row per table row (4 compares them): the local runner dumps its
+# copy as soon as its two nights end, beside Airflow's day 02, so that only Airflow's dump is left after.
+TABLES=(dataset_versions runs models model_transitions predictions profiles drift_metrics workflow_runs loans loan_labels)
+SQL=""
+for t in "${TABLES[@]}"; do
+  SQL+="${SQL:+ UNION ALL }SELECT '$t' AS t, to_json(struct(*)) AS j FROM $t"
+done
 (
-  bin/esteira -q --lakehouse "$REF" run "$WF/nightly.yaml" --param day=01 \
-    && bin/esteira -q --lakehouse "$REF" run "$WF/nightly.yaml" --param day=02
-) >"$LOGS/local.out" 2>"$LOGS/local.err" &
+  nights_rc=0
+  {
+    bin/esteira -q --lakehouse "$REF" run "$WF/nightly.yaml" --param day=01 \
+      && bin/esteira -q --lakehouse "$REF" run "$WF/nightly.yaml" --param day=02
+  } >"$LOGS/local.out" 2>"$LOGS/local.err" || nights_rc=$?
+  run dump_local bin/esteira -q --lakehouse "$REF" sql "$SQL" --limit 10000000 --format json
+  exit "$nights_rc"
+) &
 LOCAL_PID=$!
 BG_PIDS+=("$LOCAL_PID")
 run day01 "${AF[@]}" trigger esteira_nightly --run-id e2e-day-01 --param day=01 --wait --poll 3 --timeout 900
@@ -185,15 +197,8 @@ BG_PIDS=()
 if [[ $local_rc -eq 0 ]]; then ok "the local runner ran days 01 and 02 on the copy"; else fail "local runner (exit $local_rc)"; tail -n 10 "$LOGS/local.err" | sed 's/^/#   /' >&2; fi
 
 # --- 4. every table equal ---------------------------------------------------------------------------
-TABLES=(dataset_versions runs models model_transitions predictions profiles drift_metrics workflow_runs loans loan_labels)
-SQL=""
-for t in "${TABLES[@]}"; do
-  SQL+="${SQL:+ UNION ALL }SELECT '$t' AS t, to_json(struct(*)) AS j FROM $t"
-done
-run dump_airflow bin/esteira -q --lakehouse "$LAKE" sql "$SQL" --limit 10000000 --format json &
-DUMP_PID=$!
-run dump_local bin/esteira -q --lakehouse "$REF" sql "$SQL" --limit 10000000 --format json
-wait "$DUMP_PID" || true
+# (the local copy's dump was made by the local runner's subshell of 3)
+run dump_airflow bin/esteira -q --lakehouse "$LAKE" sql "$SQL" --limit 10000000 --format json
 if .venv/bin/python - "$LOGS/dump_airflow.out" "$LOGS/dump_local.out" "$LAKE" "$REF" >"$LOGS/compare.out" 2>&1 <<'EOF'
 import collections, json, sys
 airflow_rows, local_rows = (json.load(open(p)) for p in sys.argv[1:3])
