@@ -12,7 +12,7 @@
 #   7. the cluster, from a copy of the lakehouse as 2 trained it: night 01 with `bin/esteira --master
 #      spark://` (an embedded driver; the jar shipped to executors) and an executor killed mid-night,
 #      night 02 with `esteira submit --deploy-mode cluster` and relative paths, both retraining on the
-#      cluster's executors; every table compared with the local lakehouse of 2-6; the traps: a relative
+#      cluster's executors, a query with `esteira submit` in client mode; every table compared with the local lakehouse of 2-6; the traps: a relative
 #      lakehouse refused by a cluster-mode driver, a failed cluster-mode driver's exit code and error
 #      line reaching the caller, executors' logs quiet; the cluster stopped, no process left.
 # Prints `ok - ...` / `FAIL - ...` per check on stdout, diagnostics as `# ...` on stderr, and ends
@@ -370,6 +370,17 @@ if [[ $RC -eq 0 ]] && grep -qs "run nightly-.*: succeeded" "$TMP/cluster/"work*/
 else
   fail "night 02 in cluster deploy mode (exit $RC)"
   show_err cluster_night_02 30
+fi
+
+# A query with esteira submit in client mode: spark-submit's driver here, its executors on the cluster.
+run cluster_client bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" submit \
+  --spark-conf "spark.driver.extraJavaOptions=$E2E_JIT" \
+  sql "SELECT count(DISTINCT row_id) AS scored FROM predictions WHERE batch = 'day-02'" --format json
+if [[ $RC -eq 0 ]] && tr -d ' \n' <"$LOGS/cluster_client.out" | grep -q '"scored":300'; then
+  ok "esteira submit in client mode on the cluster: a query's answer printed by the local driver"
+else
+  fail "esteira submit in client mode (exit $RC): $(tr -d '\n' <"$LOGS/cluster_client.out" | cut -c1-100)"
+  show_err cluster_client 30
 fi
 
 # The local reference of g, then every table alike on both lakehouses.
