@@ -33,9 +33,12 @@ public final class ClassificationMetrics {
     } else {
       BinaryClassificationMetrics binary =
           new BinaryClassificationEvaluator().setLabelCol("label").setRawPredictionCol("rawPrediction").getMetrics(scored);
-      m.put("auc_roc", binary.areaUnderROC());
-      m.put("auc_pr", binary.areaUnderPR());
-      binary.unpersist();
+      try {
+        m.put("auc_roc", binary.areaUnderROC());
+        m.put("auc_pr", binary.areaUnderPR());
+      } finally {
+        binary.unpersist();
+      }
     }
     m.put("accuracy", multi.accuracy());
     m.put("precision", multi.precision(POSITIVE));

@@ -214,6 +214,16 @@ public final class Trainer {
       }
       candidates = next;
     }
+    // Every candidate's parameters first, so that a bad grid value is refused before anything is fitted.
+    List<ParamMap> paramMaps = new ArrayList<>();
+    for (Map<String, Object> candidate : candidates) {
+      ParamMap params = new ParamMap();
+      for (Map.Entry<String, Object> p : candidate.entrySet()) {
+        params = params.$plus$plus(Estimators.paramMap(estimator, p.getKey(), p.getValue(), "tuning.grid"));
+      }
+      paramMaps.add(params);
+    }
+    Metric metric = spec.task().requireMetric(tuning.metric(), "tuning.metric");
     // The preparation stages (imputer, indexer, encoder, assembler, scaler) are the same for every
     // candidate: fitted once on the fitting rows, as each candidate's Pipeline.fit would fit them before
     // its estimator, and their output kept for every candidate's fit and validation.
@@ -222,23 +232,21 @@ public final class Trainer {
     Dataset<Row> preparedValidation = preparation.transform(validation).cache();
     Map<String, Object> best = null;
     double bestScore = Double.NaN;
-    for (Map<String, Object> candidate : candidates) {
-      ParamMap params = new ParamMap();
-      for (Map.Entry<String, Object> p : candidate.entrySet()) {
-        params = params.$plus$plus(Estimators.paramMap(estimator, p.getKey(), p.getValue(), "tuning.grid"));
+    try {
+      for (int i = 0; i < candidates.size(); i++) {
+        Map<String, Object> candidate = candidates.get(i);
+        Model<?> m = ((Estimator<?>) estimator.copy(paramMaps.get(i))).fit(preparedFit);
+        double score = spec.task().evaluate(m.transform(preparedValidation)).get(tuning.metric());
+        progress.report("tuning " + candidate + ": " + tuning.metric() + " = " + score);
+        if (best == null || (!Double.isNaN(score) && (Double.isNaN(bestScore) || metric.better(score, bestScore, 1e-12)))) {
+          best = candidate;
+          bestScore = score;
+        }
       }
-      Estimator<?> e = (Estimator<?>) estimator.copy(params);
-      Model<?> m = e.fit(preparedFit);
-      double score = spec.task().evaluate(m.transform(preparedValidation)).get(tuning.metric());
-      progress.report("tuning " + candidate + ": " + tuning.metric() + " = " + score);
-      Metric metric = spec.task().requireMetric(tuning.metric(), "tuning.metric");
-      if (best == null || (!Double.isNaN(score) && (Double.isNaN(bestScore) || metric.better(score, bestScore, 1e-12)))) {
-        best = candidate;
-        bestScore = score;
-      }
+    } finally {
+      preparedFit.unpersist();
+      preparedValidation.unpersist();
     }
-    preparedFit.unpersist();
-    preparedValidation.unpersist();
     return best;
   }
 
