@@ -201,7 +201,8 @@ public final class Main implements Runnable {
       }
       Session s = session(spec);
       JobParams params = JobParams.of(job, values, "command line");
-      dev.esteira.jobs.JobContext ctx = s.jobContext();
+      dev.esteira.jobs.JobContext ctx =
+          job.writesWithoutSpark().isEmpty() ? s.jobContext() : s.kernelWriteContext(job.writesWithoutSpark());
       dev.esteira.jobs.JobOutput result;
       try {
         result = job.run(ctx, params);

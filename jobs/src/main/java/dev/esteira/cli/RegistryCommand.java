@@ -5,6 +5,7 @@ import dev.esteira.jobs.JobOutput;
 import dev.esteira.registry.ModelVersion;
 import dev.esteira.registry.Registry;
 import dev.esteira.registry.RegistryHistory;
+import dev.esteira.registry.RegistryTables;
 import dev.esteira.registry.Stage;
 import dev.esteira.registry.Transition;
 import java.time.Instant;
@@ -276,7 +277,7 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() {
-      var ctx = session().jobContext();
+      var ctx = session().kernelWriteContext(List.of(RegistryTables.TRANSITIONS));
       Registry.TransitionResult r =
           new Registry(ctx.lake()).promote(ctx.model(model), version, Stage.parse(stage), ctx.actor(), reason);
       if (!r.accepted()) {
@@ -331,7 +332,7 @@ final class RegistryCommand implements Runnable {
       if (delete == (version != null)) {
         throw new EsteiraException("registry alias: give either VERSION or --delete");
       }
-      var ctx = session().jobContext();
+      var ctx = session().kernelWriteContext(List.of(RegistryTables.TRANSITIONS));
       Registry registry = new Registry(ctx.lake());
       ModelVersion v = delete
           ? registry.removeAlias(model, alias, ctx.actor(), reason)
@@ -364,7 +365,7 @@ final class RegistryCommand implements Runnable {
       if (tags.isEmpty() && delete.isEmpty()) {
         throw new EsteiraException("registry tag: give KEY=VALUE or --delete KEY");
       }
-      var ctx = session().jobContext();
+      var ctx = session().kernelWriteContext(List.of(RegistryTables.TRANSITIONS));
       Registry registry = new Registry(ctx.lake());
       ModelVersion v = null;
       for (String kv : tags) {
@@ -396,7 +397,7 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() {
-      var ctx = session().jobContext();
+      var ctx = session().kernelWriteContext(List.of(RegistryTables.TRANSITIONS));
       ModelVersion v = new Registry(ctx.lake()).describe(model, version, text, ctx.actor());
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("model", model);

@@ -5,8 +5,10 @@ import dev.esteira.config.ConfigLoader;
 import dev.esteira.config.EsteiraConfig;
 import dev.esteira.jobs.JobContext;
 import dev.esteira.lake.Lakehouse;
+import dev.esteira.lake.MetaTable;
 import dev.esteira.lake.SparkSessions;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /** The configuration and, when first needed, the SparkSession and lakehouse of one CLI invocation. */
@@ -66,6 +68,18 @@ final class Session implements AutoCloseable {
   /** A job context on the metadata-only lakehouse (see {@link #metadataLake()}), for commands that read. */
   JobContext metadataContext() {
     return new JobContext(config(), metadataLake(), confDir(), actor(), progress());
+  }
+
+  /**
+   * The job context of a command whose only writes are sequenced appends that Delta Kernel commits (the
+   * registry's log and registrations, see {@link Lakehouse#commitSequenced}) and that reads nothing through
+   * Spark: the metadata-only lakehouse, no SparkSession, when every table in {@code writes} exists. A table
+   * that does not exist yet is created by Spark, with its declared schema, partitioning and schema version:
+   * then it is {@link #jobContext()}. A lakehouse that does not exist is refused as by {@link #readLake()}.
+   */
+  JobContext kernelWriteContext(List<MetaTable> writes) {
+    Lakehouse lakehouse = metadataLake();
+    return writes.stream().allMatch(lakehouse::exists) ? metadataContext() : jobContext();
   }
 
   Lakehouse lake() {

@@ -29,4 +29,13 @@ public interface Job {
   default List<String> outputs() {
     return List.of();
   }
+
+  /**
+   * The tables the job writes when every write it makes is a sequenced append that Delta Kernel commits
+   * and it reads nothing through Spark: run alone from the command line it then starts no SparkSession,
+   * while those tables exist. Empty (the default): the job needs Spark.
+   */
+  default List<dev.esteira.lake.MetaTable> writesWithoutSpark() {
+    return List.of();
+  }
 }

@@ -28,6 +28,12 @@ public final class RegisterJob implements Job {
         JobParam.optional("run_id", "run to register (default: the model's newest succeeded run)", null));
   }
 
+  /** Its one write is the registration, a Kernel append (reads of runs and models go through Kernel too). */
+  @Override
+  public List<dev.esteira.lake.MetaTable> writesWithoutSpark() {
+    return List.of(dev.esteira.registry.RegistryTables.MODELS);
+  }
+
   @Override
   public JobOutput run(JobContext ctx, JobParams p) {
     String model = ctx.model(p.get("model")).name();

@@ -430,6 +430,15 @@ public final class Lakehouse {
    * of the same identifier conflict. So a writer that decided on a stale read either conflicts or finds
    * its write skipped; both make it read, decide and write again. After a bounded number of attempts it
    * fails with one line.
+   *
+   * <p>A decision that only appends rows to a table of neither partitions nor newest rows (the registry's
+   * {@code models} and {@code model_transitions}) is committed by Delta Kernel, with the same identifier:
+   * a few rows need no Spark job (in a process with Spark, about a second less per registry write), and a
+   * lakehouse without Spark ({@link #metadataOnly}) can make it, so an operator's {@code registry promote}
+   * starts no SparkSession. Kernel refuses an identifier the table holds where Spark skips the write, and
+   * each reads the identifiers the other wrote, so a lakehouse whose sequences Spark numbered (an older
+   * Esteira) goes on from them, and a Spark writer of the same sequence at the same moment is excluded too
+   * ({@code RegistryConcurrencyTest} races both).
    */
   public <R> R commitSequenced(MetaTable table, String key, String what, Supplier<Decision<R>> decide) {
     ensure(table);
@@ -438,6 +447,17 @@ public final class Lakehouse {
       Decision<R> decision = decide.get();
       if (decision.rows().isEmpty()) {
         return decision.result();
+      }
+      if (byKernel(table, decision)) {
+        try {
+          appender.append(path(table), table.schema(), decision.rows(), Map.of(),
+              new KernelAppender.Sequence(table.name() + "/" + key, decision.sequence()));
+          return decision.result();
+        } catch (KernelAppender.SequenceTaken e) {
+          lastConflict = Messages.firstLine(String.valueOf(e.getMessage()));
+        }
+        backOff(attempt);
+        continue;
       }
       String marker = "esteira-op " + java.util.UUID.randomUUID();
       try {
@@ -466,6 +486,11 @@ public final class Lakehouse {
     throw new EsteiraException(
         what + ": gave up after " + MAX_DECISION_ATTEMPTS + " attempts, other writers kept committing first ("
             + lastConflict + ")");
+  }
+
+  /** Whether a sequenced decision is a plain append that Kernel commits (see {@link #commitSequenced}). */
+  private static boolean byKernel(MetaTable table, Decision<?> decision) {
+    return decision.replacing().isEmpty() && table.newestBy() == null && table.partitionBy().isEmpty();
   }
 
   /** Whether the commit carrying {@code marker} is in the table's recent history (a skipped write is not). */

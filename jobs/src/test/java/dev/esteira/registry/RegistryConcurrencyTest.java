@@ -236,6 +236,77 @@ class RegistryConcurrencyTest {
     assertSequencesAreOnePerCommit(after);
   }
 
+  /**
+   * Kernel's commits (this Esteira's) and Spark's (how an older Esteira committed the same sequences:
+   * Delta's writer with {@code txnAppId}/{@code txnVersion}) racing on one model's log: each writer reads
+   * the other's transaction identifiers, so no move is decided on a stale read whichever wrote it.
+   */
+  @Test
+  void kernelAndSparkWritersOfOneSequenceExcludeEachOther() throws Exception {
+    freshLakehouse(7);
+    registry.setAlias(MODEL, "warm-up", 7, "test", null);
+    long before = lake.currentVersion(RegistryTables.TRANSITIONS);
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int v = 1; v <= 6; v++) {
+      int version = v;
+      futures.add(pool.submit(() -> {
+        go.await();
+        return version % 2 == 0 ? registry.setAlias(MODEL, "champion", version, "test", null) : sparkAliasMove(version);
+      }));
+    }
+    go.countDown();
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    long after = lake.currentVersion(RegistryTables.TRANSITIONS);
+    assertEquals(before + 6, after, "one commit per move, by either writer");
+    List<Transition> log = new ArrayList<>(logAt(after));
+    log.sort(java.util.Comparator.comparingLong(Transition::seq).thenComparingInt(Transition::ordinal));
+    Integer holder = null;
+    List<String> actors = new ArrayList<>();
+    for (Transition t : log) {
+      if (t.kind() == Transition.Kind.ALIAS && "champion".equals(t.name())) {
+        assertEquals(holder, t.previousVersion(), "seq " + t.seq() + " by " + t.actor());
+        holder = t.version();
+        actors.add(t.actor());
+      }
+    }
+    assertEquals(3, actors.stream().filter("spark"::equals).count(), actors.toString());
+    assertEquals(3, actors.stream().filter("test"::equals).count(), actors.toString());
+    assertEquals(List.of("champion"), registry.version(MODEL, holder).aliases());
+    assertSequencesAreOnePerCommit(after);
+  }
+
+  /**
+   * Moves the alias as Esteira did with Spark's writer: read the log, decide, append the row with the
+   * model's next sequence number as Delta's transaction identifier; a write Delta skipped (the number was
+   * taken) or refused (a concurrent commit of it) is decided again from a new read.
+   */
+  private static Void sparkAliasMove(int version) throws InterruptedException {
+    String path = lake.path(RegistryTables.TRANSITIONS);
+    for (int attempt = 1; attempt <= 40; attempt++) {
+      RegistryState state = RegistryState.replay(logAt(lake.currentVersion(RegistryTables.TRANSITIONS)));
+      long seq = state.lastSeq() + 1;
+      String marker = "spark move " + version + " attempt " + attempt;
+      Transition move = Transition.aliasSet(registry.version(MODEL, version), "champion",
+          state.holder("champion").orElse(null), "spark", marker, Timestamp.from(Instant.now())).numbered(seq, 0);
+      try {
+        lake.frame(RegistryTables.TRANSITIONS, List.of(RegistryTables.transitionRow(move))).write().format("delta")
+            .mode("append").option("txnAppId", "model_transitions/" + MODEL).option("txnVersion", seq).save(path);
+        if (lake.read(RegistryTables.TRANSITIONS).where(col("reason").equalTo(marker)).count() == 1) {
+          return null;
+        }
+      } catch (java.util.ConcurrentModificationException conflict) {
+        // decided on a stale read: read again
+      }
+      Thread.sleep(50L + java.util.concurrent.ThreadLocalRandom.current().nextLong(200));
+    }
+    throw new AssertionError("the Spark writer never committed its move of v" + version);
+  }
+
   @Test
   void aRegistrationKilledAfterCopyingItsArtifactLeavesNothingAndTheNextOneRegistersOnce() {
     freshLakehouse(2);
