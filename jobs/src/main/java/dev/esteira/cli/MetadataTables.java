@@ -23,6 +23,10 @@ final class MetadataTables {
           dev.esteira.alerts.AlertTables.DELIVERIES, dev.esteira.explain.ExplainTables.EXPLANATIONS,
           dev.esteira.explain.ExplainTables.FEATURE_IMPORTANCE);
 
+  /** The tables with a row per scored row (of each version that scored it): as large as the data. */
+  static final java.util.Set<MetaTable> DATA_SIZED =
+      java.util.Set.of(PredictionTables.PREDICTIONS, dev.esteira.explain.ExplainTables.EXPLANATIONS);
+
   static Optional<MetaTable> named(String name) {
     return ALL.stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst();
   }

@@ -193,7 +193,12 @@ final class SqlCommand extends BaseCommand {
   static boolean registerView(Lakehouse lake, String name, boolean readOnlyCopy) {
     Optional<MetaTable> table = MetadataTables.named(name);
     if (table.isPresent()) {
-      Dataset<Row> rows = lake.read(table.get());
+      // A table of a few rows per batch, version or run is read through Delta Kernel into a frame held on
+      // the driver: no Delta state for Spark to reconstruct (a few Spark jobs per table, about 4 s each
+      // in a new process). A table with a row per scored row is as large as the data: Spark reads it.
+      Dataset<Row> rows = MetadataTables.DATA_SIZED.contains(table.get())
+          ? lake.read(table.get())
+          : lake.frame(table.get(), lake.rows(table.get()));
       // A copy is no Delta table: a write through the view cannot reach the metadata table.
       (readOnlyCopy ? rows.localCheckpoint(true) : rows).createOrReplaceTempView(table.get().name());
       return true;
