@@ -12,8 +12,8 @@ overrides them) and its optional ``schedule:`` becomes the DAG's schedule, with 
 derived from the run's logical date when the run does not set them.
 
 The workflow is never interpreted here: the factory asks Esteira for the checked plan
-(``run FILE --dry-run --format json``, a Spark-free second or two, cached by the contents of the file,
-the jar and the configuration), so a workflow that Esteira refuses becomes an Airflow import error whose
+(``run FILE --dry-run --format json``, a Spark-free second or two, cached, and so is a refusal, by the
+contents of the file, the jar and the configuration), so a workflow that Esteira refuses becomes an Airflow import error whose
 message is Esteira's own line, naming the file and the problem.
 
 Each workflow has its own small DAG file (a stub, written by ``python esteira_factory.py stubs``), so one
@@ -95,12 +95,20 @@ def plan(path):
     if os.path.exists(cached):
         with open(cached) as f:
             return json.load(f)
+    # Esteira's refusal is cached too: the DAG processor parses every file again every few seconds, and a
+    # broken workflow would otherwise start a JVM each time (in the Airflow e2e test, whose DAG folder holds
+    # one: 147 s of the parsers' CPU in its first 460 s). The same inputs give the same refusal.
+    refused = os.path.join(cache_dir, key + ".refused")
+    if os.path.exists(refused):
+        with open(refused) as f:
+            raise EsteiraWorkflowError(f.read())
     java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
     spark_jars = _env("ESTEIRA_PLAN_CLASSPATH")
     if not spark_jars:
         spark_home = _env("SPARK_HOME", required=True)
         spark_jars = os.path.join(spark_home, "jars", "*")
-    cmd = [java, "-cp", jar + os.pathsep + spark_jars, MAIN_CLASS, *_global_args(), "-q",
+    # A short-lived JVM: the C1 compiler alone (C2's compilations would only compete for the cores).
+    cmd = [java, "-XX:TieredStopAtLevel=1", "-cp", jar + os.pathsep + spark_jars, MAIN_CLASS, *_global_args(), "-q",
            "run", path, "--dry-run", "--format", "json"]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
@@ -113,14 +121,22 @@ def plan(path):
         message = lines[-1][len("esteira: "):] if lines else (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]
         if message.startswith("error: "):
             message = message[len("error: "):]
-        raise EsteiraWorkflowError(message if path in message else f"{path}: {message}")
+        message = message if path in message else f"{path}: {message}"
+        if lines:
+            # Esteira's own one-line refusal; a JVM that died without one (no memory, killed) is tried again.
+            _cache_atomically(refused, message)
+        raise EsteiraWorkflowError(message)
     result = json.loads(done.stdout)
-    os.makedirs(cache_dir, exist_ok=True)
-    tmp = cached + ".%d.tmp" % os.getpid()
-    with open(tmp, "w") as f:
-        json.dump(result, f)
-    os.replace(tmp, cached)  # atomic: parsers running at once never read half a file
+    _cache_atomically(cached, json.dumps(result))
     return result
+
+
+def _cache_atomically(target, text):
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    tmp = target + ".%d.tmp" % os.getpid()
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, target)  # atomic: parsers running at once never read half a file
 
 
 def _param_arg(name, date_formats):
