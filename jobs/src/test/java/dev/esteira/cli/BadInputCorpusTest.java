@@ -261,6 +261,9 @@ class BadInputCorpusTest {
     c.add(Case.exact("missing lakehouse: runs list", "does not exist", "--lakehouse", missingLake, "-q", "--conf-dir", conf.toString(), "runs", "list"));
     c.add(Case.exact("missing lakehouse: dataset list", "does not exist", "--lakehouse", missingLake, "-q", "--conf-dir", conf.toString(), "dataset", "list"));
     c.add(Case.exact("missing lakehouse: lakehouse status", "does not exist", "--lakehouse", missingLake, "-q", "--conf-dir", conf.toString(), "lakehouse", "status"));
+    // The registry's writes open the lakehouse without Spark too: a typo in --lakehouse is no empty registry.
+    c.add(Case.exact("missing lakehouse: registry promote", "does not exist", "--lakehouse", missingLake, "-q", "--conf-dir", conf.toString(), "registry", "promote", "loan_default", "1", "--to", "staging"));
+    c.add(Case.exact("missing lakehouse: register", "does not exist", "--lakehouse", missingLake, "-q", "--conf-dir", conf.toString(), "register", "--model", "loan_default"));
     return c;
   }
 
