@@ -41,9 +41,20 @@ public final class ClassificationMetrics {
       }
     }
     m.put("accuracy", multi.accuracy());
-    m.put("precision", multi.precision(POSITIVE));
-    m.put("recall", multi.recall(POSITIVE));
-    m.put("f1", multi.fMeasure(POSITIVE, 1.0));
+    if (java.util.Arrays.stream(multi.labels()).anyMatch(l -> l == POSITIVE)) {
+      m.put("precision", multi.precision(POSITIVE));
+      m.put("recall", multi.recall(POSITIVE));
+      m.put("f1", multi.fMeasure(POSITIVE, 1.0));
+    } else {
+      // No row is labelled positive (a slice or a night's labels without a default): Spark's metrics
+      // throw for a class they never saw as a label. Recall and F1 divide by zero positives: NaN, as AUC
+      // with one class. Precision is 0 when some rows were predicted positive (all of them wrongly), and
+      // undefined (NaN) when none were.
+      long predictedPositive = scored.filter(org.apache.spark.sql.functions.col("prediction").equalTo(POSITIVE)).count();
+      m.put("precision", predictedPositive > 0 ? 0.0 : Double.NaN);
+      m.put("recall", Double.NaN);
+      m.put("f1", Double.NaN);
+    }
     return m;
   }
 }
