@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Workflows killed at several moments (a real process halted like kill -9 at a marked point), then
  * resumed or rerun: the tables end exactly as after an uninterrupted run, and no run record is lost.
+ * The killed runs are processes of their own; the run after each is the same command line in this JVM,
+ * on the shared SparkSession (what it finds is only what the killed process left on disk, and a cold
+ * process per resume cost 20-30 s of start-up each for nothing).
  */
 class WorkflowCrashTest {
   static Path landing;
@@ -57,13 +60,20 @@ class WorkflowCrashTest {
     referenceTables = tables(reference);
   }
 
-  static CliProcess.Result run(Path lake, String crashAt, boolean resume) {
-    List<String> args = new ArrayList<>(List.of("--lakehouse", lake.toString(), "--master", "local[1]", "-q",
-        "run", workflow.toString()));
+  /** {@code esteira run} as a process of its own, halted like kill -9 at the marked point {@code crashAt}. */
+  static CliProcess.Result runKilledAt(Path lake, String crashAt) {
+    return CliProcess.run(Map.of("ESTEIRA_TEST_CRASH_AT", crashAt),
+        "--lakehouse", lake.toString(), "--master", "local[1]", "-q", "run", workflow.toString());
+  }
+
+  /** The command line after a kill: {@code esteira run} in this JVM, its exit code. */
+  static int runHere(Path lake, boolean resume) {
+    List<String> args = new ArrayList<>(List.of("--conf-dir", TestSpark.confDir().toString(), "--lakehouse", lake.toString(),
+        "-q", "run", workflow.toString()));
     if (resume) {
       args.add("--resume");
     }
-    return CliProcess.run(crashAt == null ? Map.of() : Map.of("ESTEIRA_TEST_CRASH_AT", crashAt), args.toArray(new String[0]));
+    return dev.esteira.cli.Main.execute(args.toArray(new String[0]));
   }
 
   static List<Row> runLog(Path lake) {
@@ -98,11 +108,10 @@ class WorkflowCrashTest {
   @Test
   void killedBeforeTheFirstStepEndsThenResumed() {
     Path lake = TestSpark.newDir("crash-first");
-    CliProcess.Result crashed = run(lake, "workflow.step-started:ingest", false);
+    CliProcess.Result crashed = runKilledAt(lake, "workflow.step-started:ingest");
     assertEquals(137, crashed.exit(), crashed.toString());
     assertEquals("1:*#1=running 1:ingest#1=running", states(lake), "the run and its step are on record as running");
-    CliProcess.Result resumed = run(lake, null, true);
-    assertEquals(0, resumed.exit(), resumed.toString());
+    assertEquals(0, runHere(lake, true));
     assertEquals("1:*#1=succeeded 1:ingest#1=interrupted 1:ingest#2=succeeded 1:validate#1=succeeded", states(lake));
     assertEquals(referenceTables, tables(lake));
   }
@@ -110,10 +119,9 @@ class WorkflowCrashTest {
   @Test
   void killedMidRunAfterAStepSucceededThenResumed() {
     Path lake = TestSpark.newDir("crash-mid");
-    CliProcess.Result crashed = run(lake, "workflow.step-done:validate", false);
+    CliProcess.Result crashed = runKilledAt(lake, "workflow.step-done:validate");
     assertEquals(137, crashed.exit(), crashed.toString());
-    CliProcess.Result resumed = run(lake, null, true);
-    assertEquals(0, resumed.exit(), resumed.toString());
+    assertEquals(0, runHere(lake, true));
     // ingest succeeded before the kill and is not run again; validate's killed attempt is on record.
     assertEquals("1:*#1=succeeded 1:ingest#1=succeeded 1:validate#1=interrupted 1:validate#2=succeeded", states(lake));
     assertEquals(referenceTables, tables(lake));
@@ -125,12 +133,11 @@ class WorkflowCrashTest {
     // lakehouse may be moved, see MovedLakehouseTest), instead of a process running it again.
     Path lake = TestSpark.newDir("crash-rerun");
     TestSpark.copyTree(reference, lake);
-    CliProcess.Result crashed = run(lake, "workflow.step-done:ingest", false);
+    CliProcess.Result crashed = runKilledAt(lake, "workflow.step-done:ingest");
     assertEquals(137, crashed.exit(), crashed.toString());
     assertEquals("1:*#1=succeeded 1:ingest#1=succeeded 1:validate#1=succeeded 2:*#2=running 2:ingest#2=running",
         states(lake), "the first run's record is intact while the rerun has no outcome");
-    CliProcess.Result again = run(lake, null, false);
-    assertEquals(0, again.exit(), again.toString());
+    assertEquals(0, runHere(lake, false));
     String log = states(lake);
     assertTrue(log.startsWith(
         "1:*#1=succeeded 1:ingest#1=succeeded 1:validate#1=succeeded 2:*#2=interrupted 2:ingest#2=interrupted"), log);
@@ -141,11 +148,11 @@ class WorkflowCrashTest {
   @Test
   void anIngestKilledBetweenItsTwoCommitsIsRecordedByTheNextRun() {
     Path lake = TestSpark.newDir("crash-ingest");
-    CliProcess.Result crashed = run(lake, "ingest.after-dataset-commit", false);
+    CliProcess.Result crashed = runKilledAt(lake, "ingest.after-dataset-commit");
     assertEquals(137, crashed.exit(), crashed.toString());
     Lakehouse l = new Lakehouse(TestSpark.spark(), lake.toString());
     assertEquals(0, l.read(DatasetTables.DATASET_VERSIONS).count(), "the dataset commit is not recorded yet");
-    assertEquals(0, run(lake, null, false).exit());
+    assertEquals(0, runHere(lake, false));
     assertEquals(1, l.read(DatasetTables.DATASET_VERSIONS).where(col("batch").equalTo("day-01")).count());
     assertEquals(referenceTables, tables(lake));
   }
