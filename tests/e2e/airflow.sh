@@ -2,12 +2,14 @@
 # End-to-end test against a REAL Apache Airflow 3.3.2 started with bin/airflow-local (api-server,
 # scheduler, dag-processor on 127.0.0.1, in a temporary AIRFLOW_HOME), driven through the Java client
 # (bin/esteira airflow ...):
+#   0. the tasks' class archive (esteira_factory._DriverClassArchive): its lock and its life, in Python;
 #   1. a demo lakehouse (bin/esteira demo --days 0) and a copy of it for the local runner's reference;
 #   2. Airflow with the nightly workflow and a broken one (a cycle): the broken file is an import error
 #      with Esteira's reason; wrong credentials and an unknown DAG are one-line errors;
 #   3. the nightly DAG for day 01; for day 02 a batch that breaks its contract: the run fails, the
 #      client names the task and fetches its log; the input is fixed, `clear` reruns the task and the
-#      run ends success; a repeated run id is refused (409);
+#      run ends success; a repeated run id is refused (409); day 01's first task recorded the class
+#      archive and a later task's driver maps it;
 #   4. meanwhile the local runner runs the same two days on the copy: every table of both lakehouses
 #      must be equal in row counts and contents (timestamps aside; workflow_runs by its step states);
 #   5. bin/airflow-local down leaves no process behind; the client then says Airflow is not reachable.
@@ -76,6 +78,43 @@ steps:
   - {id: a, job: validate, with: {dataset: loans, batch: x}, depends_on: [b]}
   - {id: b, job: validate, with: {dataset: loans, batch: x}, depends_on: [a]}
 EOF
+
+# --- 0. the tasks' class archive: one recorder at a time, kept only when its task succeeded -----------
+# (what the running tasks below do with it is checked after day 01 and in day 02's task log)
+if ESTEIRA_JAR="$ROOT/jobs/target/esteira.jar" ESTEIRA_CDS_DIR="$TMP/cds-check" ESTEIRA_TASK_CDS=on \
+  .venv/bin/python - "$ROOT/workflows/airflow" >"$LOGS/cds_lock.out" 2>&1 <<'EOF'
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+from esteira_factory import _DriverClassArchive as A
+first, second = A.for_task(), A.for_task()
+assert first.path == second.path, "one archive per jar, Spark and JDK"
+opts = first.java_options()
+assert opts.startswith("-XX:ArchiveClassesAtExit=" + first.path + ".") and first.recording, opts
+assert second.java_options() == "" and second.recording is None, "a second task records nothing meanwhile"
+open(first.recording, "wb").write(b"x")
+first.finish(False)
+assert not os.path.exists(first.path) and not os.listdir(os.path.dirname(first.path)), "a failed task's recording is dropped"
+opts = second.java_options()
+assert "-XX:ArchiveClassesAtExit=" in opts, "the lock was released"
+open(second.recording, "wb").write(b"archive")
+second.finish(True)
+assert open(second.path, "rb").read() == b"archive" and os.listdir(os.path.dirname(second.path)) == [os.path.basename(second.path)]
+third = A.for_task()
+assert third.java_options().startswith("-XX:SharedArchiveFile=" + second.path + " "), "later tasks map it"
+os.remove(second.path)
+stale = A.for_task()
+open(stale.lock, "w").close()
+assert stale.java_options() == "", "a fresh lock is respected"
+old = time.time() - A.STALE_LOCK_SECONDS - 60
+os.utime(stale.lock, (old, old))
+assert "-XX:ArchiveClassesAtExit=" in stale.java_options(), "a lock left by a killed task expires"
+stale.finish(False)
+os.environ["ESTEIRA_TASK_CDS"] = "off"
+assert A.for_task() is None
+print("ok")
+EOF
+then ok "the tasks' class archive: one recorder at a time, a failed recording dropped, a stale lock expires, off when asked"
+else fail "the tasks' class archive lock: $(tail -n 1 "$LOGS/cds_lock.out")"; fi
 
 # --- 1. Airflow starts while the demo lakehouse is built (both take a while) ------------------------
 mkdir -p "$LAKE"
@@ -150,6 +189,10 @@ BG_PIDS+=("$LOCAL_PID")
 run day01 "${AF[@]}" trigger esteira_nightly --run-id e2e-day-01 --param day=01 --wait --poll 3 --timeout 900
 if [[ $RC -eq 0 ]] && grep -q 'run e2e-day-01: success' "$LOGS/day01.out"; then ok "day 01 through Airflow: success"; else fail "day 01 through Airflow (exit $RC)"; show_err day01; fi
 
+# The first task found no class archive and recorded one; the ones after it map it (checked in 3's log).
+cds_left="$(ls "$AFHOME/esteira-cds" 2>/dev/null | tr '\n' ' ')"
+if [[ "$cds_left" =~ ^driver-[0-9a-f]{16}\.jsa\ $ ]]; then ok "day 01 left one class archive for the tasks' drivers ($cds_left)"; else fail "the tasks' class archive folder after day 01 holds '$cds_left'"; fi
+
 run duplicate "${AF[@]}" trigger esteira_nightly --run-id e2e-day-01 --param day=01
 expect_one_error duplicate "already has a run with run id 'e2e-day-01'"
 
@@ -177,6 +220,11 @@ if grep -q "Spark-Submit cmd: .*spark.driver.extraJavaOptions=.* $E2E_JIT" "$LOG
   ok "the task's spark-submit gave its driver ESTEIRA_TASK_JAVA_OPTS ($E2E_JIT)"
 else
   fail "no 'Spark-Submit cmd: ... $E2E_JIT' in the task's log"
+fi
+if grep -q "Spark-Submit cmd: .*spark.driver.extraJavaOptions=.*-XX:SharedArchiveFile=$AFHOME/esteira-cds/driver-" "$LOGS/day02_log.out"; then
+  ok "a later task's driver maps the class archive (its spark-submit line)"
+else
+  fail "no '-XX:SharedArchiveFile=' of the class archive in day 02's task log"
 fi
 cp "$TMP/day-02.good.csv" "$DAY2"
 run day02_clear "${AF[@]}" clear esteira_nightly e2e-day-02 ingest --wait --poll 3 --timeout 900

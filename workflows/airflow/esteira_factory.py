@@ -1,7 +1,8 @@
 """Esteira's Airflow DAG factory: every workflow file becomes an Airflow 3 DAG.
 
 One DAG per workflow YAML, named ``esteira_<workflow name>``; one task per step, a
-``SparkSubmitOperator`` that runs the application jar on exactly that step::
+``SparkSubmitOperator`` that runs the application jar on exactly that step (its driver with a class-data
+sharing archive, see ``_DriverClassArchive``)::
 
     spark-submit --class dev.esteira.cli.Main esteira.jar --conf-dir CONF [--lakehouse DIR] [--env ENV] \
         run WORKFLOW.yaml --step ID --run-id {{ run_id }} --attempt {{ ti.try_number }} --param NAME=VALUE ...
@@ -27,18 +28,23 @@ broken workflow fails its own file only. Settings, from the environment of the A
   ESTEIRA_TASK_JAVA_OPTS  JVM flags added to every task's driver, e.g. -XX:TieredStopAtLevel=1: a task is
                       a short-lived JVM, and on small data the C1 compiler alone cuts its CPU by about 40 %
                       (README, Airflow); leave it unset for steps that crunch much data
+  ESTEIRA_TASK_CDS    "off": no class-data sharing for the tasks' drivers (default on; see _DriverClassArchive)
+  ESTEIRA_CDS_DIR     folder of the drivers' class archives (default: $AIRFLOW_HOME/esteira-cds)
   ESTEIRA_SCHEDULES   "off": no DAG is scheduled, runs only start when triggered (tests)
   ESTEIRA_PLAN_CLASSPATH  where the planner finds Spark's jars (default: $SPARK_HOME/jars/*)
   ESTEIRA_PLAN_CACHE  folder for cached plans (default: $AIRFLOW_HOME/esteira-plans)
   JAVA_HOME           the JDK 17 that plans (default: java on PATH)
 """
 
+import functools
 import glob
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 MAIN_CLASS = "dev.esteira.cli.Main"
@@ -148,10 +154,123 @@ def _param_arg(name, date_formats):
     return "{{ params['%s'] }}" % name
 
 
+class _DriverClassArchive:
+    """Class-data sharing (the JDK's dynamic AppCDS archive) for the drivers of the tasks' spark-submit.
+
+    Every task is a new JVM that loads and verifies some 16,000 classes of Spark, Delta and Esteira from
+    their jars; mapped from an archive they cost about half as much (README, Airflow: a cold task's cost).
+    The first task that finds no archive for this jar, Spark installation and JDK records one as its
+    driver exits (that task takes about 25 s longer) and, once it succeeded, moves it into place
+    atomically; later tasks map it. A task running beside the recording one runs without (one recorder at
+    a time: an exclusive lock file; a lock left by a killed task expires). The JVM checks the archive
+    itself and ignores one that does not match (-Xshare:auto), so a wrong archive costs time, never a
+    result. Only for client deploy mode: in cluster mode the driver runs on another machine.
+    """
+
+    QUIET = "-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+    STALE_LOCK_SECONDS = 1800
+
+    def __init__(self, directory, jar):
+        st = os.stat(jar)
+        identity = [jar, st.st_size, st.st_mtime_ns, os.environ.get("SPARK_HOME", ""),
+                    shutil.which("spark-submit") or "", os.environ.get("JAVA_HOME", ""), shutil.which("java") or ""]
+        key = hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
+        self.path = os.path.join(directory, f"driver-{key}.jsa")
+        self.lock = self.path + ".lock"
+        self.recording = None
+
+    @staticmethod
+    def for_task():
+        """The archive of this task's driver, or None when class-data sharing is off or cannot apply."""
+        if _env("ESTEIRA_TASK_CDS", "on") == "off":
+            return None
+        directory = _env("ESTEIRA_CDS_DIR") or os.path.join(_env("AIRFLOW_HOME", "/tmp"), "esteira-cds")
+        # Spark splits extraJavaOptions on whitespace: a path with a space cannot be passed.
+        if any(c.isspace() for c in directory):
+            return None
+        try:
+            os.makedirs(directory, exist_ok=True)
+            return _DriverClassArchive(directory, _env("ESTEIRA_JAR", required=True))
+        except OSError:
+            return None
+
+    def java_options(self):
+        """The driver's JVM flags: map the archive, record it, or nothing (another task records it)."""
+        if os.path.exists(self.path):
+            return f"-XX:SharedArchiveFile={self.path} {self.QUIET}"
+        if self._claim():
+            self.recording = f"{self.path}.{os.getpid()}.tmp"
+            return f"-XX:ArchiveClassesAtExit={self.recording} {self.QUIET}"
+        return ""
+
+    def _claim(self):
+        for _ in range(2):
+            try:
+                os.close(os.open(self.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                return True
+            except FileExistsError:
+                try:
+                    if time.time() - os.path.getmtime(self.lock) < self.STALE_LOCK_SECONDS:
+                        return False
+                    os.remove(self.lock)  # left by a recording task that was killed
+                except FileNotFoundError:
+                    pass
+            except OSError:
+                return False
+        return False
+
+    def finish(self, succeeded):
+        """After the driver exited: keep what a successful task recorded, release the lock."""
+        if self.recording is None:
+            return
+        try:
+            if succeeded and os.path.isfile(self.recording) and os.path.getsize(self.recording) > 0:
+                os.replace(self.recording, self.path)
+        except OSError:
+            pass
+        finally:
+            for leftover in (self.recording, self.lock):
+                try:
+                    os.remove(leftover)
+                except OSError:
+                    pass
+            self.recording = None
+
+
+@functools.lru_cache(maxsize=None)
+def _step_operator_class():
+    """SparkSubmitOperator whose driver maps (or records) the class archive; imported with Airflow."""
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    class EsteiraStepOperator(SparkSubmitOperator):
+        def execute(self, context):
+            archive = None
+            if (self._get_hook()._connection.get("deploy_mode") or "client") == "client":
+                archive = _DriverClassArchive.for_task()
+            options = archive.java_options() if archive else ""
+            if options:
+                self.conf = dict(self.conf or {})
+                current = self.conf.get("spark.driver.extraJavaOptions", "")
+                self.conf["spark.driver.extraJavaOptions"] = (current + " " + options).strip()
+                self.log.info("Esteira: the driver %s", "records the class archive" if archive.recording
+                              else "maps the class archive " + archive.path)
+            succeeded = False
+            try:
+                result = super().execute(context)
+                succeeded = True
+                return result
+            finally:
+                if archive:
+                    archive.finish(succeeded)
+
+    return EsteiraStepOperator
+
+
 def workflow_dag(path):
     """The Airflow DAG of one workflow file (registered with Airflow as it is created)."""
-    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
     from airflow.sdk import DAG, Param
+
+    step_operator = _step_operator_class()
 
     p = plan(path)
     jar = _env("ESTEIRA_JAR", required=True)
@@ -187,7 +306,7 @@ def workflow_dag(path):
                     "--run-id", "{{ run_id }}", "--attempt", "{{ ti.try_number }}"]
             for name in p["params"]:
                 args += ["--param", f"{name}={_param_arg(name, date_formats)}"]
-            tasks[step["id"]] = SparkSubmitOperator(
+            tasks[step["id"]] = step_operator(
                 task_id=step["id"],
                 conn_id=_env("ESTEIRA_SPARK_CONN", "spark_default"),
                 application=jar,
