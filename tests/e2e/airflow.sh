@@ -120,6 +120,9 @@ else fail "the tasks' class archive lock: $(tail -n 1 "$LOGS/cds_lock.out")"; fi
 mkdir -p "$LAKE"
 # Each task's spark-submit driver with C1 only, as every JVM of the e2e tests (lib/checks.bash).
 export ESTEIRA_TASK_JAVA_OPTS="$E2E_JIT"
+# The tasks' class archive: where bin/test shares it with the e2e scripts after this one (lib/checks.bash).
+CDS_DIR="${ESTEIRA_E2E_CDS_DIR:-$AFHOME/esteira-cds}"
+export ESTEIRA_CDS_DIR="$CDS_DIR"
 bin/airflow-local up --home "$AFHOME" --port "$PORT" --lakehouse "$LAKE" --workflows "$WF" --no-schedules \
   >"$LOGS/up.out" 2>"$LOGS/up.err" &
 UP_PID=$!
@@ -190,7 +193,7 @@ run day01 "${AF[@]}" trigger esteira_nightly --run-id e2e-day-01 --param day=01 
 if [[ $RC -eq 0 ]] && grep -q 'run e2e-day-01: success' "$LOGS/day01.out"; then ok "day 01 through Airflow: success"; else fail "day 01 through Airflow (exit $RC)"; show_err day01; fi
 
 # The first task found no class archive and recorded one; the ones after it map it (checked in 3's log).
-cds_left="$(ls "$AFHOME/esteira-cds" 2>/dev/null | tr '\n' ' ')"
+cds_left="$(ls "$CDS_DIR" 2>/dev/null | tr '\n' ' ')"
 if [[ "$cds_left" =~ ^driver-[0-9a-f]{16}\.jsa\ $ ]]; then ok "day 01 left one class archive for the tasks' drivers ($cds_left)"; else fail "the tasks' class archive folder after day 01 holds '$cds_left'"; fi
 
 run duplicate "${AF[@]}" trigger esteira_nightly --run-id e2e-day-01 --param day=01
@@ -221,7 +224,7 @@ if grep -q "Spark-Submit cmd: .*spark.driver.extraJavaOptions=.* $E2E_JIT" "$LOG
 else
   fail "no 'Spark-Submit cmd: ... $E2E_JIT' in the task's log"
 fi
-if grep -q "Spark-Submit cmd: .*spark.driver.extraJavaOptions=.*-XX:SharedArchiveFile=$AFHOME/esteira-cds/driver-" "$LOGS/day02_log.out"; then
+if grep -q "Spark-Submit cmd: .*spark.driver.extraJavaOptions=.*-XX:SharedArchiveFile=$CDS_DIR/driver-" "$LOGS/day02_log.out"; then
   ok "a later task's driver maps the class archive (its spark-submit line)"
 else
   fail "no '-XX:SharedArchiveFile=' of the class archive in day 02's task log"

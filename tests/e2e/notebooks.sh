@@ -33,7 +33,7 @@ mkdir -p "$LOGS"
 SUITE=notebooks
 source "$ROOT/tests/e2e/lib/checks.bash"
 # The notebooks' Spark sessions are short-lived JVMs too: C1 only, as every JVM of the e2e tests.
-export ESTEIRA_NOTEBOOK_JAVA_OPTS="$E2E_JIT"
+export ESTEIRA_NOTEBOOK_JAVA_OPTS="$E2E_JIT${E2E_CDS:+ $E2E_CDS}"
 
 # 0. What the phase needs besides .venv (bin/test's phase 2): a headless Chromium.
 run setup-browser bin/setup-browser

@@ -52,12 +52,13 @@ mkdir -p "$LOGS"
 export ESTEIRA_CONF="$TMP/conf"
 cp -r "$ROOT/conf" "$ESTEIRA_CONF"
 sed -i -e 's/^\(  cooldown_batches:\) [0-9]*/\1 0/' -e 's/^\(  min_labelled:\) 500/\1 250/' "$ESTEIRA_CONF/policies/loan_default.yaml"
-# Executors are short-lived JVMs on small data too: C1 only, like every JVM of the e2e tests (lib/checks.bash).
-sed -i 's/^  conf: {}.*/  conf: {spark.executor.extraJavaOptions: "-XX:TieredStopAtLevel=1"}/' "$ESTEIRA_CONF/esteira.yaml"
-grep -q 'spark.executor.extraJavaOptions' "$ESTEIRA_CONF/esteira.yaml" || { echo "spark_submit.sh: conf/esteira.yaml has no 'conf: {}' line to set" >&2; exit 1; }
-
 SUITE=spark-submit
 source "$ROOT/tests/e2e/lib/checks.bash"
+
+# Executors are short-lived JVMs on small data too: C1 only, like every JVM of the e2e tests, and the
+# shared class archive when bin/test made one (lib/checks.bash).
+sed -i "s|^  conf: {}.*|  conf: {spark.executor.extraJavaOptions: \"$E2E_JIT${E2E_CDS:+ $E2E_CDS}\"}|" "$ESTEIRA_CONF/esteira.yaml"
+grep -q 'spark.executor.extraJavaOptions' "$ESTEIRA_CONF/esteira.yaml" || { echo "spark_submit.sh: conf/esteira.yaml has no 'conf: {}' line to set" >&2; exit 1; }
 
 # submit NAME CLI-ARGS...: the CLI as an application jar under spark-submit (client mode, local[2]).
 # The log4j2 file keeps Spark to warnings (without it spark-submit prints ~400 INFO lines per run).
@@ -69,7 +70,7 @@ submit() {
     --master 'local[2]' \
     --driver-memory 2g \
     --conf spark.ui.enabled=false \
-    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties $E2E_JIT" \
+    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties $E2E_JIT${E2E_CDS:+ $E2E_CDS}" \
     --class dev.esteira.cli.Main \
     "$JAR" --conf-dir "$ESTEIRA_CONF" --lakehouse "${SUBMIT_LAKE:-$LAKE}" "$@"
 }
@@ -363,7 +364,7 @@ fi
 # makes them absolute, adds Java 17's flags for the driver, waits and passes on the driver's exit code.
 rel_lake="$(realpath --relative-to="$ROOT" "$CLAKE")"
 run cluster_night_02 bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$rel_lake" submit --deploy-mode cluster \
-  --spark-conf "spark.driver.extraJavaOptions=$E2E_JIT" \
+  --spark-conf "spark.driver.extraJavaOptions=$E2E_JIT${E2E_CDS:+ $E2E_CDS}" \
   run workflows/nightly.yaml --param day=02 --param "data_dir=$LANDING"
 if [[ $RC -eq 0 ]] && grep -qs "run nightly-.*: succeeded" "$TMP/cluster/"work*/driver-*/stdout; then
   ok "night 02 in cluster deploy mode succeeded (the driver's stdout on its worker says so)"
@@ -374,7 +375,7 @@ fi
 
 # A query with esteira submit in client mode: spark-submit's driver here, its executors on the cluster.
 run cluster_client bin/esteira -q --master "$CLUSTER_MASTER" --lakehouse "$CLAKE" submit \
-  --spark-conf "spark.driver.extraJavaOptions=$E2E_JIT" \
+  --spark-conf "spark.driver.extraJavaOptions=$E2E_JIT${E2E_CDS:+ $E2E_CDS}" \
   sql "SELECT count(DISTINCT row_id) AS scored FROM predictions WHERE batch = 'day-02'" --format json
 if [[ $RC -eq 0 ]] && tr -d ' \n' <"$LOGS/cluster_client.out" | grep -Eq '"scored":300[,}]'; then
   ok "esteira submit in client mode on the cluster: a query's answer printed by the local driver"

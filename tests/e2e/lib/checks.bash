@@ -11,6 +11,19 @@ FAILED=0
 # are given E2E_JIT by each script.
 E2E_JIT="-XX:TieredStopAtLevel=1"
 export ESTEIRA_JAVA_OPTS="-Xmx4g $E2E_JIT"
+# Under bin/test the e2e scripts share one class-data sharing archive of a spark-submit driver (bin/test
+# makes the folder ESTEIRA_E2E_CDS_DIR): airflow.sh's first Airflow task records it as every Airflow
+# deployment's would (README, A cold task's cost), and the scripts after it give E2E_CDS to their Spark JVMs
+# whose classpath is Spark's own (spark-submit drivers, notebook sessions, the cluster's executors), which
+# then map those classes instead of loading them from the jars. -Xshare:auto: a JVM that finds no archive
+# or one that does not match runs without it, never differently; a script run alone runs without.
+E2E_CDS=""
+if [[ -n "${ESTEIRA_E2E_CDS_DIR:-}" ]]; then
+  e2e_archives=("$ESTEIRA_E2E_CDS_DIR"/driver-*.jsa)
+  if [[ ${#e2e_archives[@]} -eq 1 && -f "${e2e_archives[0]}" && "${e2e_archives[0]}" != *[[:space:]]* ]]; then
+    E2E_CDS="-XX:SharedArchiveFile=${e2e_archives[0]} -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+fi
 T0=$SECONDS
 ok() { echo "ok - $*"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
