@@ -244,9 +244,11 @@ def _step_operator_class():
 
     class EsteiraStepOperator(SparkSubmitOperator):
         def execute(self, context):
-            archive = None
-            if (self._get_hook()._connection.get("deploy_mode") or "client") == "client":
-                archive = _DriverClassArchive.for_task()
+            try:
+                deploy_mode = self._get_hook()._connection.get("deploy_mode") or "client"
+            except (AttributeError, TypeError):  # another provider's hook: no archive rather than a failed task
+                deploy_mode = None
+            archive = _DriverClassArchive.for_task() if deploy_mode == "client" else None
             options = archive.java_options() if archive else ""
             if options:
                 self.conf = dict(self.conf or {})
