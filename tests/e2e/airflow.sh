@@ -97,6 +97,7 @@ assert not os.path.exists(first.path) and not os.listdir(os.path.dirname(first.p
 opts = second.java_options()
 assert "-XX:ArchiveClassesAtExit=" in opts, "the lock was released"
 open(second.recording, "wb").write(b"archive")
+open(os.path.join(os.path.dirname(second.path), "driver-0123456789abcdef.jsa"), "wb").write(b"an older jar's")
 second.finish(True)
 assert open(second.path, "rb").read() == b"archive" and os.listdir(os.path.dirname(second.path)) == [os.path.basename(second.path)]
 third = A.for_task()
@@ -113,7 +114,7 @@ os.environ["ESTEIRA_TASK_CDS"] = "off"
 assert A.for_task() is None
 print("ok")
 EOF
-then ok "the tasks' class archive: one recorder at a time, a failed recording dropped, a stale lock expires, off when asked"
+then ok "the tasks' class archive: one recorder at a time, a failed recording dropped, an older jar's archive removed, a stale lock expires, off when asked"
 else fail "the tasks' class archive lock: $(tail -n 1 "$LOGS/cds_lock.out")"; fi
 
 # --- 1. Airflow starts while the demo lakehouse is built (both take a while) ------------------------

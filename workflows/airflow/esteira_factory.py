@@ -161,7 +161,7 @@ class _DriverClassArchive:
     their jars; mapped from an archive they cost about half as much (README, Airflow: a cold task's cost).
     The first task that finds no archive for this jar, Spark installation and JDK records one as its
     driver exits (that task takes about 25 s longer) and, once it succeeded, moves it into place
-    atomically; later tasks map it. A task running beside the recording one runs without (one recorder at
+    atomically (and removes the archives of other jars); later tasks map it. A task running beside the recording one runs without (one recorder at
     a time: an exclusive lock file; a lock left by a killed task expires). The JVM checks the archive
     itself and ignores one that does not match (-Xshare:auto), so a wrong archive costs time, never a
     result. Only for client deploy mode: in cluster mode the driver runs on another machine.
@@ -219,6 +219,18 @@ class _DriverClassArchive:
                 return False
         return False
 
+    def _prune(self):
+        """Removes the archives of other jars (one per build, ~130 MB each): the newest one is what tasks
+        start with now. A JVM still mapping a removed one keeps its mapping."""
+        directory = os.path.dirname(self.path)
+        for name in os.listdir(directory):
+            other = os.path.join(directory, name)
+            if name.startswith("driver-") and name.endswith(".jsa") and other != self.path:
+                try:
+                    os.remove(other)
+                except OSError:
+                    pass
+
     def finish(self, succeeded):
         """After the driver exited: keep what a successful task recorded, release the lock."""
         if self.recording is None:
@@ -226,6 +238,7 @@ class _DriverClassArchive:
         try:
             if succeeded and os.path.isfile(self.recording) and os.path.getsize(self.recording) > 0:
                 os.replace(self.recording, self.path)
+                self._prune()
         except OSError:
             pass
         finally:
