@@ -161,10 +161,11 @@ class _DriverClassArchive:
     their jars; mapped from an archive they cost about half as much (README, Airflow: a cold task's cost).
     The first task that finds no archive for this jar, Spark installation and JDK records one as its
     driver exits (that task takes about 25 s longer) and, once it succeeded, moves it into place
-    atomically (and removes the archives of other jars); later tasks map it. A task running beside the recording one runs without (one recorder at
-    a time: an exclusive lock file; a lock left by a killed task expires). The JVM checks the archive
-    itself and ignores one that does not match (-Xshare:auto), so a wrong archive costs time, never a
-    result. Only for client deploy mode: in cluster mode the driver runs on another machine.
+    atomically (and removes the archives of other jars); later tasks map it. A task running beside the
+    recording one runs without (one recorder at a time: an exclusive lock file; a lock left by a killed
+    task expires). The JVM checks the archive itself and ignores one that does not match (-Xshare:auto),
+    so a wrong archive costs time, never a result. Only for client deploy mode: in cluster mode the
+    driver runs on another machine.
     """
 
     QUIET = "-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
