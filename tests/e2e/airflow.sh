@@ -3,7 +3,8 @@
 # scheduler, dag-processor on 127.0.0.1, in a temporary AIRFLOW_HOME), driven through the Java client
 # (bin/esteira airflow ...):
 #   0. the tasks' class archive (esteira_factory._DriverClassArchive): its lock and its life, in Python;
-#   1. a demo lakehouse (bin/esteira demo --days 0) and a copy of it for the local runner's reference;
+#   1. a demo lakehouse (bin/esteira demo --days 0) and a copy of it for the local runner's reference
+#      (under bin/test both are left for the later scripts as well: lib/checks.bash);
 #   2. Airflow with the nightly workflow and a broken one (a cycle): the broken file is an import error
 #      with Esteira's reason; wrong credentials and an unknown DAG are one-line errors;
 #   3. the nightly DAG for day 01; for day 02 a batch that breaks its contract: the run fails, the
@@ -128,9 +129,11 @@ bin/airflow-local up --home "$AFHOME" --port "$PORT" --lakehouse "$LAKE" --workf
   >"$LOGS/up.out" 2>"$LOGS/up.err" &
 UP_PID=$!
 AIRFLOW_STARTED=1
-run demo bin/esteira -q --lakehouse "$LAKE" demo --days 0 --rows 300 --reference-rows 1500
+# Batches that drift from day 01, like the ones the later scripts need (they take copies: lib/checks.bash).
+run demo bin/esteira -q --lakehouse "$LAKE" demo --days 0 --drift-from-day 1 --rows 300 --reference-rows 1500
 if [[ $RC -eq 0 && -f "$LAKE/landing/daily/day-02.csv" ]]; then ok "demo lakehouse with a production model and day files"; else fail "demo (exit $RC)"; show_err demo; finish; fi
 cp -a "$LAKE" "$REF"
+share_lakehouse trained "$LAKE"
 up_rc=0
 wait "$UP_PID" || up_rc=$?
 if [[ $up_rc -eq 0 ]] && grep -q "Airflow is up at http://127.0.0.1:$PORT" "$LOGS/up.out"; then
@@ -186,6 +189,8 @@ done
       && bin/esteira -q --lakehouse "$REF" run "$WF/nightly.yaml" --param day=02
   } >"$LOGS/local.out" 2>"$LOGS/local.err" || nights_rc=$?
   run dump_local bin/esteira -q --lakehouse "$REF" sql "$SQL" --limit 10000000 --format json
+  # The notebooks phase reads this lakehouse (a production version, two nights that drift).
+  [[ $nights_rc -ne 0 || $RC -ne 0 ]] || share_lakehouse two-nights "$REF"
   exit "$nights_rc"
 ) &
 LOCAL_PID=$!

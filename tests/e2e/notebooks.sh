@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of what analysts look at: the notebooks and the HTML reports.
 #   1. a small demo lakehouse (1 simulated day that drifts, so there is drift, a production version and
-#      its stage moves),
+#      its stage moves; under bin/test the one the Airflow phase's local runner left, with 2 such days),
 #   2. bin/notebooks runs every notebook on it: each must succeed and hold at least one chart, and every
 #      figure a notebook prints as `check: KEY = VALUE` must equal the same figure from `esteira sql`
 #      over the same tables (one query, one JVM),
@@ -41,10 +41,15 @@ if [[ $RC -ne 0 ]]; then fail "bin/setup-browser installs or finds chromium"; sh
 CHROMIUM="$(tail -n 1 "$LOGS/setup-browser.out")"
 ok "headless browser: $CHROMIUM"
 
-# 1. The demo lakehouse: training, then one night whose batch already drifts.
-run demo bin/esteira demo --lakehouse "$LAKE" --days 1 --drift-from-day 1 --rows 400 --reference-rows 1500
-if [[ $RC -ne 0 ]]; then fail "demo lakehouse"; show_err demo 30; finish; fi
-ok "demo lakehouse (1 day, drifting)"
+# 1. The demo lakehouse: under bin/test the one airflow.sh's local runner left (training, then two nights
+# whose batches drift; lib/checks.bash); alone, training and one night whose batch already drifts.
+if shared_lakehouse two-nights "$LAKE"; then
+  ok "demo lakehouse (airflow.sh's local runner's: 2 days, drifting)"
+else
+  run demo bin/esteira demo --lakehouse "$LAKE" --days 1 --drift-from-day 1 --rows 400 --reference-rows 1500
+  if [[ $RC -ne 0 ]]; then fail "demo lakehouse"; show_err demo 30; finish; fi
+  ok "demo lakehouse (1 day, drifting)"
+fi
 
 # 2 and 4 at once: the notebooks (two kernels at a time) while the report and the SQL run beside them.
 python_checks_sql="$(cat <<'SQL'

@@ -24,6 +24,22 @@ if [[ -n "${ESTEIRA_E2E_CDS_DIR:-}" ]]; then
     E2E_CDS="-XX:SharedArchiveFile=${e2e_archives[0]} -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
   fi
 fi
+# Under bin/test the scripts also hand on the demo lakehouses they build (bin/test makes the folder
+# ESTEIRA_E2E_SHARED_DIR): airflow.sh's demo as trained (`trained`: demo --days 0 --drift-from-day 1
+# --rows 300 --reference-rows 1500) and its local runner's copy after days 01 and 02 (`two-nights`).
+# A later script that needs the same lakehouse copies it instead of building its own (a training and a
+# night fewer each); run alone, or when the script before failed to leave it, it builds its own.
+# share_lakehouse NAME DIR: leaves a copy of the lakehouse DIR as NAME (whole, or not at all).
+share_lakehouse() {
+  [[ -n "${ESTEIRA_E2E_SHARED_DIR:-}" && -d "$ESTEIRA_E2E_SHARED_DIR" ]] || return 0
+  rm -rf "$ESTEIRA_E2E_SHARED_DIR/$1.part"
+  cp -a "$2" "$ESTEIRA_E2E_SHARED_DIR/$1.part" && mv "$ESTEIRA_E2E_SHARED_DIR/$1.part" "$ESTEIRA_E2E_SHARED_DIR/$1"
+}
+# shared_lakehouse NAME DEST: copies the lakehouse left as NAME to DEST; fails when there is none.
+shared_lakehouse() {
+  [[ -n "${ESTEIRA_E2E_SHARED_DIR:-}" && -d "$ESTEIRA_E2E_SHARED_DIR/$1" ]] || return 1
+  cp -a "$ESTEIRA_E2E_SHARED_DIR/$1" "$2"
+}
 T0=$SECONDS
 ok() { echo "ok - $*"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
