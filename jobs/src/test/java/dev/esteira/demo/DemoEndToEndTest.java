@@ -132,25 +132,30 @@ class DemoEndToEndTest {
   }
 
   /**
-   * The metadata commands start no Spark: as separate processes given a Spark master that cannot start
-   * (a local cluster of 1 MiB workers, refused by Spark at once), they answer (a Spark command with that
-   * master fails: the control), and what they read
-   * through Delta Kernel agrees with Spark SQL's reading of the same tables.
+   * The metadata commands start no Spark: in a process of their own given a Spark master that cannot start
+   * (a local cluster of 1 MiB workers, refused by Spark at once), they answer one after the other (a Spark
+   * command with that master, last in the same process, fails: the control), and what they read through
+   * Delta Kernel agrees with Spark SQL's reading of the same tables.
    */
   @Test
   void metadataCommandsStartNoSparkAndAgreeWithSparkSql() throws Exception {
     String[] common = {"--lakehouse", root.toString(), "--master", "local-cluster[1,1,1]", "--format", "json"};
-    java.util.function.Function<String[], dev.esteira.testing.CliProcess.Result> run = args -> {
-      String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(common))
-          .toArray(String[]::new);
-      return dev.esteira.testing.CliProcess.run(Map.of(), all);
-    };
-    var sparkCommand = run.apply(new String[] {"sql", "select 1"});
+    List<String[]> commands = List.of(new String[] {"registry", "list"}, new String[] {"runs", "list"},
+        new String[] {"dataset", "list", "loans"}, new String[] {"registry", "show", "loan_default"},
+        new String[] {"workflow", "runs"}, new String[] {"lakehouse", "status"},
+        new String[] {"registry", "card", "loan_default"}, new String[] {"sql", "select 1"});
+    List<dev.esteira.testing.CliProcess.Result> results = dev.esteira.testing.CliProcess.runEach(Map.of(),
+        commands.stream().map(args -> java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+            java.util.Arrays.stream(common)).toArray(String[]::new)).toList());
+    for (var r : results.subList(0, commands.size() - 1)) {
+      assertEquals(0, r.exit(), r.toString());
+    }
+    var sparkCommand = results.get(commands.size() - 1);
     assertEquals(1, sparkCommand.exit(), sparkCommand.toString());
     assertTrue(sparkCommand.stderr().contains("esteira: error: cannot start Spark on master 'local-cluster[1,1,1]'"), sparkCommand.toString());
 
     var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-    var list = run.apply(new String[] {"registry", "list"});
+    var list = results.get(0);
     assertEquals(0, list.exit(), list.toString());
     var fromKernel = new java.util.TreeMap<String, String>();
     for (var v : mapper.readTree(list.stdout())) {
@@ -166,18 +171,10 @@ class DemoEndToEndTest {
     assertEquals(fromSparkSql, fromKernel);
     assertEquals(1, fromKernel.values().stream().filter(s -> s.startsWith("production")).count());
 
-    var runs = run.apply(new String[] {"runs", "list"});
-    assertEquals(0, runs.exit(), runs.toString());
-    assertEquals(lake.read(RunTables.RUNS).count(), mapper.readTree(runs.stdout()).size());
-    var datasets = run.apply(new String[] {"dataset", "list", "loans"});
-    assertEquals(0, datasets.exit(), datasets.toString());
+    assertEquals(lake.read(RunTables.RUNS).count(), mapper.readTree(results.get(1).stdout()).size());
     assertEquals(lake.read(DatasetTables.DATASET_VERSIONS).where(col("dataset").equalTo("loans")).count(),
-        mapper.readTree(datasets.stdout()).size());
-    for (String[] args : List.of(new String[] {"registry", "show", "loan_default"}, new String[] {"workflow", "runs"},
-        new String[] {"lakehouse", "status"}, new String[] {"registry", "card", "loan_default"})) {
-      var r = run.apply(args);
-      assertEquals(0, r.exit(), r.toString());
-    }
+        mapper.readTree(results.get(2).stdout()).size());
+    assertEquals("loan_default", mapper.readTree(results.get(3).stdout()).get("model").asText(), results.get(3).stdout());
   }
 
   @Test

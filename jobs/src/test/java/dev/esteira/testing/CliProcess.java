@@ -50,6 +50,41 @@ public final class CliProcess {
   private CliProcess() {}
 
   public static Handle start(Map<String, String> env, String... args) {
+    return start(env, "dev.esteira.cli.Main", args);
+  }
+
+  /**
+   * Several command lines run one after the other in one new JVM ({@link CliSequence}): for a test of what
+   * many commands do in a process of their own (e.g. that none starts Spark), at the cost of one JVM start.
+   */
+  public static List<Result> runEach(Map<String, String> env, List<String[]> commands) {
+    Path dir = TestSpark.newDir("cli-each");
+    List<String> args = new ArrayList<>();
+    args.add(dir.toString());
+    for (String[] c : commands) {
+      if (Arrays.stream(c).anyMatch(a -> a.contains("\t"))) {
+        throw new IllegalArgumentException("a tab in " + Arrays.toString(c));
+      }
+      args.add(String.join("\t", c));
+    }
+    Result all = start(env, CliSequence.class.getName(), args.toArray(new String[0])).await();
+    List<Result> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < commands.size(); i++) {
+        Path exit = dir.resolve(i + ".exit");
+        if (!Files.exists(exit)) {
+          throw new AssertionError("command " + i + " of " + all + " did not end");
+        }
+        results.add(new Result(Integer.parseInt(Files.readString(exit)), Files.readString(dir.resolve(i + ".out")),
+            Files.readString(dir.resolve(i + ".err")), List.of(commands.get(i))));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return results;
+  }
+
+  private static Handle start(Map<String, String> env, String mainClass, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
@@ -60,7 +95,7 @@ public final class CliProcess {
     cmd.add("-Dlog4j2.configurationFile=" + TestSpark.confDir().resolve("log4j2.properties"));
     cmd.add("-cp");
     cmd.add(classpath());
-    cmd.add("dev.esteira.cli.Main");
+    cmd.add(mainClass);
     cmd.addAll(Arrays.asList(args));
     try {
       Path dir = TestSpark.newDir("cli");
